@@ -1,0 +1,57 @@
+# Beyond Protocol: two commands do all the set-up on a fresh machine with Python 3.11.
+#   make reproduce   create .venv from the pinned versions, install the package, re-run the analyses
+#   make test        same bootstrap, then the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.DEFAULT_GOAL := help
+.PHONY: help reproduce test validate codebook lock clean clean-venv
+
+help:
+	@echo "make reproduce  - set up .venv (if needed) and re-run every analysis headlessly"
+	@echo "make test       - set up .venv (if needed) and run the whole test suite"
+	@echo "make validate   - check data/ against datapackage.json and the cross-field rules"
+	@echo "make codebook   - regenerate docs/codebook.md"
+	@echo "make lock       - re-resolve requirements.lock from pyproject.toml (needs network)"
+
+# The environment is rebuilt whenever the pins or the project metadata change.
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11" >&2; exit 2; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"error: Python 3.11 is required, {sys.executable} is {v[0]}.{v[1]}")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name beyond-protocol --display-name "Python 3.11 (beyond-protocol)" >/dev/null
+	@touch $@
+
+reproduce: $(STAMP)
+	$(BIN)/beyond-protocol validate
+	@echo "Data validated. The analyses (notebooks, figures, tables) are added by the next issue; until then 'make reproduce' validates the data only."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/beyond-protocol validate
+
+codebook: $(STAMP)
+	$(BIN)/beyond-protocol codebook
+
+# Re-resolve the pins in a scratch environment; update environment.yml to match (a test checks).
+lock:
+	rm -rf build/lockenv
+	$(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/python -m pip --disable-pip-version-check --quiet install ".[test]"
+	{ echo "# Exact versions of every package the project installs (runtime + tests), resolved for CPython 3.11."; \
+	  echo "# Regenerate with: make lock   (then update environment.yml to the same versions; tests/test_environment.py checks)"; \
+	  build/lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^beyond-protocol' ; } > requirements.lock
+	rm -rf build/lockenv
+
+clean:
+	rm -rf build .pytest_cache
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,60 @@
+"""The ``beyond-protocol`` command line (also ``python -m analysis``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .codebook import write_codebook
+from .validate import DataValidationError, validate_dataset
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        counts = validate_dataset(args.data_dir)
+    except DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("ok")
+    width = max(len(name) for name in counts)
+    for name, n in counts.items():
+        print(f"  {name:<{width}}  {n:>4} rows")
+    return EXIT_OK
+
+
+def _cmd_codebook(args: argparse.Namespace) -> int:
+    path = write_codebook(args.output)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="beyond-protocol",
+        description="Curated China–Soviet/Russian engagement data (Singh 2025) and its analyses.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the data against datapackage.json and the cross-field rules",
+                       description="Print 'ok' and row counts (exit 0), or every problem as "
+                                   "file:line: column: value — reason (exit 2).")
+    p.add_argument("--data-dir", type=Path, default=None, help="directory of CSV tables (default: the packaged data/)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")
+    p.add_argument("--output", type=Path, default=None, help="where to write (default: docs/codebook.md)")
+    p.set_defaults(func=_cmd_codebook)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,523 @@
+"""Validate a directory of CSV tables against the data package contract.
+
+Every check reports a :class:`Problem` with file, line, column and value; all problems of
+all tables are collected before anything is raised, so one run lists everything to fix.
+Line numbers count the header as line 1, as in ``frictionless`` and in a text editor.
+
+Three layers of checks, in order:
+
+1. the file itself: present, not empty, UTF-8 without BOM, comma-delimited, well-formed CSV;
+2. the table schema declared in ``datapackage.json``: columns, types, required, enum,
+   pattern, minimum/maximum, unique, primary and foreign keys;
+3. cross-field rules that a Table Schema cannot express (end after start, date precision,
+   office held on the date, host side consistent with the country, provenance present).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import paths
+from .schema import Field, Package, Resource, load_package
+
+# Tables that must hold at least one row; the others may legitimately be empty
+# (a dataset for another dyad may have no errata, documents or silent periods).
+NON_EMPTY_TABLES = frozenset({"subsections", "persons", "offices", "engagements"})
+
+TRUE_VALUES = frozenset({"true", "True", "TRUE", "1"})
+FALSE_VALUES = frozenset({"false", "False", "FALSE", "0"})
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# The USSR ceased to exist on 1991-12-26 (Supreme Soviet declaration 142-N; Gorbachev
+# resigned on the 25th): engagements up to the 25th are with the USSR.
+USSR_LAST_DAY = date(1991, 12, 25)
+REMOTE_MODES = frozenset({"phone", "video", "virtual_conference"})
+SIDE_OF_STATE = {"PRC": "china", "USSR": "russia", "Russia": "russia"}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as possible."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.column is None:
+            return f"{where}: {self.message}"
+        return f"{where}: column '{self.column}': value '{self.value}' — {self.message}"
+
+
+class DataValidationError(ValueError):
+    """Raised when a data directory breaks the contract; lists every problem found."""
+
+    def __init__(self, problems: list[Problem], data_dir: Path | str):
+        self.problems = sorted(problems, key=_problem_sort_key)
+        self.data_dir = Path(data_dir)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = [f"{len(self.problems)} {noun} in {self.data_dir}:"]
+        lines += [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def _problem_sort_key(p: Problem):
+    return (p.file, p.line if p.line is not None else -1, p.column or "", p.message)
+
+
+@dataclass
+class RawTable:
+    """A table as validated text: one dict per data row plus its line number in the file."""
+
+    resource: Resource
+    rows: list[dict[str, str]]
+    lines: list[int]
+    typed: list[dict[str, object]]
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 1: the file
+
+
+def _column_at(text_line: str, offset: int, header: list[str], delimiter: str) -> str | None:
+    """Best-effort name of the column that contains character ``offset`` of a line."""
+    index = text_line[:offset].count(delimiter)
+    return header[index] if 0 <= index < len(header) else None
+
+
+def _read_text(path: Path, label: str, resource: Resource, problems: list[Problem]) -> str | None:
+    if not path.exists():
+        problems.append(Problem(label, None, None, None, "file not found"))
+        return None
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.append(Problem(label, 1, None, None,
+                                "file is empty: expected a header line with the columns "
+                                + ", ".join(resource.field_names)))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(label, 1, None, None,
+                                "file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"))
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Locate every undecodable byte sequence, by line and column.
+    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r").split(resource.delimiter)
+    for lineno, line_bytes in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line_bytes.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            prefix = line_bytes[: exc.start].decode("utf-8", errors="replace")
+            bad = line_bytes[exc.start : exc.end]
+            problems.append(Problem(
+                label, lineno, _column_at(prefix, len(prefix), header, resource.delimiter),
+                "".join(f"\\x{b:02x}" for b in bad),
+                "bytes that are not valid UTF-8; re-save the file as UTF-8"))
+    return None
+
+
+def _parse_csv(text: str, label: str, resource: Resource, problems: list[Problem]):
+    """Return (header, [(line, cells)]) or None if the file cannot be parsed as CSV."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=resource.delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    start_line = 1
+    try:
+        for cells in reader:
+            records.append((start_line, cells))
+            start_line = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(label, reader.line_num or 1, None, None, f"malformed CSV: {exc}"))
+        return None
+    if not records:
+        problems.append(Problem(label, 1, None, None, "file is empty: expected a header line"))
+        return None
+    (_, header), body = records[0], records[1:]
+    return header, body
+
+
+def _check_header(header: list[str], label: str, resource: Resource, problems: list[Problem]) -> bool:
+    expected = resource.field_names
+    if len(header) == 1 and len(expected) > 1:
+        for other in (";", "\t", "|"):
+            if other in header[0]:
+                shown = "tab" if other == "\t" else f"'{other}'"
+                problems.append(Problem(
+                    label, 1, None, None,
+                    f"the header is separated by {shown}, not by '{resource.delimiter}': "
+                    f"save the table as comma-separated values"))
+                return False
+    ok = True
+    seen: set[str] = set()
+    for name in header:
+        if name != name.strip():
+            problems.append(Problem(label, 1, name.strip(), name,
+                                    "column name has leading or trailing whitespace"))
+            ok = False
+        if name in seen:
+            problems.append(Problem(label, 1, name, name, "column appears twice in the header"))
+            ok = False
+        seen.add(name)
+        if name.strip() not in expected:
+            problems.append(Problem(label, 1, name.strip(), name,
+                                    f"unknown column: {resource.name} has only the columns "
+                                    + ", ".join(expected)))
+            ok = False
+    stripped = {h.strip() for h in header}
+    for name in expected:
+        if name not in stripped:
+            problems.append(Problem(label, 1, name, "", "required column is missing from the header"))
+            ok = False
+    return ok
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 2: the table schema
+
+
+def parse_value(field: Field, text: str):
+    """Convert one non-empty cell to its Python value; raise ValueError with the reason."""
+    if field.type == "date":
+        if not DATE_RE.match(text):
+            raise ValueError("not a date in the form YYYY-MM-DD")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("impossible date (no such day in the calendar)") from None
+    if field.type == "boolean":
+        if text in TRUE_VALUES:
+            return True
+        if text in FALSE_VALUES:
+            return False
+        raise ValueError("not a boolean: use true or false")
+    if field.type == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError("not an integer") from None
+    if field.type == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValueError("not a number") from None
+    return text
+
+
+def _check_cell(field: Field, text: str):
+    """Return (value, message); message is None when the cell is valid."""
+    if text != text.strip():
+        return None, "leading or trailing whitespace"
+    if text == "":
+        return None, ("missing required value" if field.required else None)
+    try:
+        value = parse_value(field, text)
+    except ValueError as exc:
+        return None, str(exc)
+    if field.enum is not None and text not in field.enum:
+        return None, "not one of the allowed values: " + ", ".join(field.enum)
+    if field.pattern is not None and not re.fullmatch(field.pattern, text):
+        return None, f"does not match the pattern {field.pattern}"
+    if field.minimum is not None and value < parse_value(field, field.minimum):
+        return None, f"below the minimum {field.minimum}"
+    if field.maximum is not None and value > parse_value(field, field.maximum):
+        return None, f"above the maximum {field.maximum}"
+    return value, None
+
+
+def _read_table(data_dir: Path, resource: Resource, problems: list[Problem]) -> RawTable | None:
+    path = data_dir / resource.path
+    label = _label(path)
+    text = _read_text(path, label, resource, problems)
+    if text is None:
+        return None
+    parsed = _parse_csv(text, label, resource, problems)
+    if parsed is None:
+        return None
+    header, body = parsed
+    if not _check_header(header, label, resource, problems):
+        if len(header) == 1 and len(resource.field_names) > 1:
+            return None
+    columns = [h.strip() for h in header]
+    known = {name: resource.field(name) for name in columns if name in resource.field_names}
+    table = RawTable(resource, [], [], [])
+    for line, cells in body:
+        if not cells or cells == [""]:
+            problems.append(Problem(label, line, None, None, "blank line inside the table"))
+            continue
+        if len(cells) != len(columns):
+            problems.append(Problem(label, line, None, None,
+                                    f"row has {len(cells)} fields but the header has {len(columns)}"))
+            continue
+        row = {name: cell for name, cell in zip(columns, cells) if name in known}
+        typed: dict[str, object] = {name: None for name in resource.field_names}
+        for name, cell in row.items():
+            value, message = _check_cell(known[name], cell)
+            if message is not None:
+                problems.append(Problem(label, line, name, cell, message))
+            typed[name] = value
+        table.rows.append(row)
+        table.lines.append(line)
+        table.typed.append(typed)
+    if not table.rows and resource.name in NON_EMPTY_TABLES:
+        problems.append(Problem(label, 2, None, None, "no data rows: the table has a header only"))
+    _check_unique(table, label, problems)
+    return table
+
+
+def _check_unique(table: RawTable, label: str, problems: list[Problem]) -> None:
+    resource = table.resource
+    for field in resource.fields:
+        if not field.unique:
+            continue
+        first: dict[str, int] = {}
+        for row, line in zip(table.rows, table.lines):
+            value = row.get(field.name, "")
+            if value == "":
+                continue
+            if value in first:
+                problems.append(Problem(label, line, field.name, value,
+                                        f"duplicate value in a unique column (first at line {first[value]})"))
+            else:
+                first[value] = line
+    if len(resource.primary_key) > 1:
+        first_key: dict[tuple, int] = {}
+        for row, line in zip(table.rows, table.lines):
+            key = tuple(row.get(k, "") for k in resource.primary_key)
+            if key in first_key:
+                problems.append(Problem(label, line, "+".join(resource.primary_key), "|".join(key),
+                                        f"duplicate primary key (first at line {first_key[key]})"))
+            else:
+                first_key[key] = line
+
+
+def _check_foreign_keys(tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    for table in tables.values():
+        label = _label_for(table)
+        for fk in table.resource.foreign_keys:
+            target = tables.get(fk.resource)
+            if target is None:
+                continue  # the target table's own problems are already reported
+            valid = {tuple(r.get(k, "") for k in fk.reference_fields) for r in target.rows}
+            for row, line in zip(table.rows, table.lines):
+                key = tuple(row.get(k, "") for k in fk.fields)
+                if all(v == "" for v in key) or key in valid:
+                    continue
+                problems.append(Problem(
+                    label, line, "+".join(fk.fields), "|".join(key),
+                    f"does not match any {fk.resource}.{'+'.join(fk.reference_fields)}"))
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 3: cross-field rules
+
+
+def _last_day_of_month(d: date) -> date:
+    following = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def _check_dates(label: str, line: int, row: dict, problems: list[Problem], today: date,
+                 precision_field: str | None = "date_precision") -> None:
+    start, end = row.get("start_date"), row.get("end_date")
+    for name in ("start_date", "end_date"):
+        value = row.get(name)
+        if value is not None and value > today:
+            problems.append(Problem(label, line, name, value.isoformat(), f"date is after today ({today})"))
+    if start is None or end is None:
+        return
+    if end < start:
+        problems.append(Problem(label, line, "end_date", end.isoformat(),
+                                f"end_date is before start_date ({start.isoformat()})"))
+        return
+    precision = row.get(precision_field) if precision_field else None
+    if precision == "month":
+        if start.day != 1 or end != _last_day_of_month(end):
+            problems.append(Problem(label, line, "date_precision", precision,
+                                    "month precision needs start_date on the 1st and end_date on the last day of a month "
+                                    f"(got {start.isoformat()} to {end.isoformat()})"))
+    elif precision == "year":
+        if (start.month, start.day) != (1, 1) or (end.month, end.day) != (12, 31):
+            problems.append(Problem(label, line, "date_precision", precision,
+                                    "year precision needs start_date on 1 January and end_date on 31 December "
+                                    f"(got {start.isoformat()} to {end.isoformat()})"))
+
+
+def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
+    table = tables.get("engagements")
+    if table is None:
+        return
+    label = _label_for(table)
+    persons = tables.get("persons")
+    offices = tables.get("offices")
+    side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
+    terms: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
+    if offices:
+        for r in offices.typed:
+            if r["person_id"] and r["office"] and r["start_date"]:
+                terms.setdefault((r["person_id"], r["office"]), []).append((r["start_date"], r["end_date"]))
+
+    for row, line in zip(table.typed, table.lines):
+        _check_dates(label, line, row, problems, today)
+        start = row["start_date"]
+        # Principals: the right side, in an office they held on the day.
+        for side in ("china", "russia"):
+            person, office = row[f"{side}_person_id"], row[f"{side}_office"]
+            if person and side_of.get(person) not in (None, side):
+                problems.append(Problem(label, line, f"{side}_person_id", person,
+                                        f"this person belongs to the {side_of[person]} side in persons.csv"))
+            if person and office and start and person in side_of:
+                held = terms.get((person, office), [])
+                if not any(s <= start and (e is None or start <= e) for s, e in held):
+                    spans = "; ".join(f"{s} to {e or 'present'}" for s, e in sorted(held, key=lambda t: t[0])) or "no term"
+                    problems.append(Problem(label, line, f"{side}_office", office,
+                                            f"{person} did not hold this office on {start} (offices.csv: {spans})"))
+        # The counterpart state follows the date.
+        if start and row["russia_state"]:
+            expected = "USSR" if start <= USSR_LAST_DAY else "Russia"
+            if row["russia_state"] != expected:
+                problems.append(Problem(label, line, "russia_state", row["russia_state"],
+                                        f"on {start} the counterpart state was {expected}"))
+        # Place and host side agree with the mode and with each other.
+        mode, host, country = row["mode"], row["host_side"], row["country"]
+        if mode in REMOTE_MODES:
+            if host not in (None, "none"):
+                problems.append(Problem(label, line, "host_side", host,
+                                        f"a {mode} engagement has no host territory: use none"))
+            for name in ("city", "country"):
+                if row[name]:
+                    problems.append(Problem(label, line, name, row[name],
+                                            f"a {mode} engagement has no place: leave {name} empty"))
+            if row["visit_type"] not in (None, "none"):
+                problems.append(Problem(label, line, "visit_type", row["visit_type"],
+                                        f"a {mode} engagement is not a visit: use none"))
+        elif mode == "in_person":
+            if host == "none":
+                problems.append(Problem(label, line, "host_side", host,
+                                        "an in-person engagement takes place on someone's territory"))
+            if not country:
+                problems.append(Problem(label, line, "country", "",
+                                        "an in-person engagement needs the country where it took place"))
+            elif host:
+                expected_host = {"CHN": "china", "RUS": "russia", "SUN": "russia"}.get(country, "third_country")
+                if host != expected_host:
+                    problems.append(Problem(label, line, "host_side", host,
+                                            f"country {country} means host_side {expected_host}"))
+                if start and country in ("RUS", "SUN") and country != ("SUN" if start <= USSR_LAST_DAY else "RUS"):
+                    problems.append(Problem(label, line, "country", country,
+                                            f"on {start} the country code is {'SUN' if start <= USSR_LAST_DAY else 'RUS'}"))
+            if host == "third_country" and row["visit_type"] not in (None, "none"):
+                problems.append(Problem(label, line, "visit_type", row["visit_type"],
+                                        "a meeting in a third country is not a bilateral visit: use none"))
+        # Provenance: every row says where it comes from.
+        if row["in_article"] is True and not row["article_subsection"]:
+            problems.append(Problem(label, line, "article_subsection", "",
+                                    "in_article is true: name the subsection that describes the engagement"))
+        if row["in_article"] is False:
+            if not row["source_urls"]:
+                problems.append(Problem(label, line, "source_urls", "",
+                                        "an engagement not in the article needs the URL of a source read"))
+            if row["article_subsection"]:
+                problems.append(Problem(label, line, "article_subsection", row["article_subsection"],
+                                        "in_article is false: leave article_subsection empty (link it through errata)"))
+        if row["article_refs"] and not row["article_subsection"]:
+            problems.append(Problem(label, line, "article_refs", row["article_refs"],
+                                    "article reference numbers need the article_subsection they belong to"))
+
+
+def _check_offices(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
+    table = tables.get("offices")
+    if table is None:
+        return
+    label = _label_for(table)
+    persons = tables.get("persons")
+    side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
+    for row, line in zip(table.typed, table.lines):
+        _check_dates(label, line, row, problems, today, precision_field=None)
+        person, state = row["person_id"], row["state"]
+        if person in side_of and state and SIDE_OF_STATE[state] != side_of[person]:
+            problems.append(Problem(label, line, "state", state,
+                                    f"{person} is on the {side_of[person]} side in persons.csv"))
+
+
+def _check_documents(tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    table, engagements = tables.get("documents"), tables.get("engagements")
+    if table is None or engagements is None:
+        return
+    label = _label_for(table)
+    spans = {r["engagement_id"]: (r["start_date"], r["end_date"]) for r in engagements.typed}
+    for row, line in zip(table.typed, table.lines):
+        signed, span = row["signed_date"], spans.get(row["engagement_id"])
+        if signed and span and span[0] and span[1] and not span[0] <= signed <= span[1]:
+            problems.append(Problem(label, line, "signed_date", signed.isoformat(),
+                                    f"outside the dates of engagement {row['engagement_id']} ({span[0]} to {span[1]})"))
+        if not row["article_subsection"] and not row["source_urls"]:
+            problems.append(Problem(label, line, "source_urls", "",
+                                    "a document needs a source: the article subsection or a URL read"))
+
+
+def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
+    table = tables.get("periods")
+    if table is None:
+        return
+    label = _label_for(table)
+    for row, line in zip(table.typed, table.lines):
+        _check_dates(label, line, row, problems, today, precision_field=None)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _label(path: Path) -> str:
+    """A short, recognisable file name for messages: relative to the project if inside it."""
+    try:
+        return str(path.resolve().relative_to(paths.PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+_LABELS: dict[int, str] = {}
+
+
+def _label_for(table: RawTable) -> str:
+    return _LABELS[id(table)]
+
+
+def read_tables(data_dir: Path | str | None = None, *, package: Package | None = None,
+                today: date | None = None) -> tuple[dict[str, RawTable], list[Problem]]:
+    """Read and check every table; return the tables and all problems found (maybe none)."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    package = package or load_package()
+    today = today or date.today()
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        return {}, [Problem(str(data_dir), None, None, None, "data directory not found")]
+    tables: dict[str, RawTable] = {}
+    for resource in package.resources:
+        table = _read_table(data_dir, resource, problems)
+        if table is not None:
+            _LABELS[id(table)] = _label(data_dir / resource.path)
+            tables[resource.name] = table
+    _check_foreign_keys(tables, problems)
+    _check_offices(tables, problems, today)
+    _check_engagements(tables, problems, today)
+    _check_documents(tables, problems)
+    _check_periods(tables, problems, today)
+    return tables, sorted(problems, key=_problem_sort_key)
+
+
+def validate_dataset(data_dir: Path | str | None = None, *, today: date | None = None) -> dict[str, int]:
+    """Validate a data directory; return row counts per table or raise DataValidationError."""
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    tables, problems = read_tables(data_dir, today=today)
+    if problems:
+        raise DataValidationError(problems, data_dir)
+    return {name: len(t.rows) for name, t in tables.items()}
