@@ -24,6 +24,15 @@ def load_codebook_notes(path: Path | str | None = None) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
+def resolve_codes(note: dict, notes: dict) -> dict:
+    """The code meanings of a field; ``codes: table.field`` reuses another field's list."""
+    codes = note.get("codes", {})
+    if isinstance(codes, str):
+        table, _, field = codes.partition(".")
+        return notes.get(table, {}).get(field, {}).get("codes", {})
+    return codes
+
+
 def _constraints(field: Field, resource: Resource) -> str:
     parts = []
     if field.name in resource.primary_key:
@@ -43,12 +52,12 @@ def _constraints(field: Field, resource: Resource) -> str:
     return "; ".join(parts)
 
 
-def _render_field(field: Field, resource: Resource, note: dict) -> list[str]:
+def _render_field(field: Field, resource: Resource, note: dict, notes: dict) -> list[str]:
     lines = [f"#### `{field.name}`", "", f"*{field.description}*", "",
              f"- **Type:** {field.type}",
              f"- **Constraints:** {_constraints(field, resource)}"]
     if field.enum:
-        codes = note.get("codes", {})
+        codes = resolve_codes(note, notes)
         lines.append("- **Codes:**")
         for code in field.enum:
             meaning = codes.get(code)
@@ -98,7 +107,7 @@ def render_codebook(package: Package | None = None, notes: dict | None = None) -
             out += [" ".join(str(table_note).split()), ""]
         out += [f"### Variables of `{r.name}`", ""]
         for f in r.fields:
-            out += _render_field(f, r, notes.get(r.name, {}).get(f.name, {}))
+            out += _render_field(f, r, notes.get(r.name, {}).get(f.name, {}), notes)
     derived = notes.get("_derived", {})
     if derived:
         out += ["## Derived variables (computed by the library, not stored)", ""]
