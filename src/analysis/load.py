@@ -141,7 +141,7 @@ def join_engagement_details(dataset: Dataset, *, with_persons: bool = True,
                  .groupby("engagement_id")["doc_type"]
                  .agg(lambda s: ";".join(sorted(set(s)))))
         result["n_documents"] = result["engagement_id"].map(counts).fillna(0).astype("int64")
-        result["document_types"] = result["engagement_id"].map(kinds).fillna("").astype("string")
+        result["document_types"] = result["engagement_id"].map(kinds).astype("string").fillna("")
     return result.sort_values(["start_date", "engagement_id"], kind="stable").reset_index(drop=True)
 
 

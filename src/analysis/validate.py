@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -87,10 +88,36 @@ class RawTable:
 # Layer 1: the file
 
 
-def _column_at(text_line: str, offset: int, header: list[str], delimiter: str) -> str | None:
-    """Best-effort name of the column that contains character ``offset`` of a line."""
-    index = text_line[:offset].count(delimiter)
-    return header[index] if 0 <= index < len(header) else None
+def _escaped(text: str) -> str:
+    """Undecodable bytes (kept as surrogates by 'surrogateescape') shown as \\xNN."""
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def _undecodable_cells(text: str, label: str, resource: Resource, problems: list[Problem]) -> None:
+    """Report every cell holding bytes that are not UTF-8, with its line and column.
+
+    The text was decoded with 'surrogateescape', so the CSV structure (quoted commas,
+    multi-line cells) is parsed exactly and each bad byte is located in its own cell.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=resource.delimiter)
+    header: list[str] | None = None
+    start_line = 1
+    for cells in reader:
+        if header is None:
+            header = cells
+        line = start_line
+        for index, cell in enumerate(cells):
+            bad = [i for i, c in enumerate(cell) if "\udc80" <= c <= "\udcff"]
+            if bad:
+                column = header[index] if index < len(header) and cells is not header else None
+                run = cell[bad[0]:]
+                run = run[: next((i for i, c in enumerate(run) if not "\udc80" <= c <= "\udcff"), len(run))]
+                problems.append(Problem(label, line + cell[: bad[0]].count("\n"),
+                                        None if column is None else column.strip(),
+                                        None if column is None else _escaped(run),
+                                        "bytes that are not valid UTF-8; re-save the file as UTF-8"))
+            line += cell.count("\n")
+        start_line = reader.line_num + 1
 
 
 def _read_text(path: Path, label: str, resource: Resource, problems: list[Problem]) -> str | None:
@@ -110,20 +137,8 @@ def _read_text(path: Path, label: str, resource: Resource, problems: list[Proble
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    # Locate every undecodable byte sequence, by line and column.
-    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r").split(resource.delimiter)
-    for lineno, line_bytes in enumerate(raw.split(b"\n"), start=1):
-        try:
-            line_bytes.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            prefix = line_bytes[: exc.start].decode("utf-8", errors="replace")
-            bad = line_bytes[exc.start : exc.end]
-            problems.append(Problem(
-                label, lineno, _column_at(prefix, len(prefix), header, resource.delimiter),
-                "".join(f"\\x{b:02x}" for b in bad),
-                "bytes that are not valid UTF-8; re-save the file as UTF-8"))
-    return None
+        _undecodable_cells(raw.decode("utf-8", errors="surrogateescape"), label, resource, problems)
+        return None
 
 
 def _parse_csv(text: str, label: str, resource: Resource, problems: list[Problem]):
@@ -141,6 +156,8 @@ def _parse_csv(text: str, label: str, resource: Resource, problems: list[Problem
     if not records:
         problems.append(Problem(label, 1, None, None, "file is empty: expected a header line"))
         return None
+    while len(records) > 1 and records[-1][1] in ([], [""]):
+        records.pop()  # blank lines at the end of a file are harmless (editors add them)
     (_, header), body = records[0], records[1:]
     return header, body
 
@@ -288,7 +305,9 @@ def _check_unique(table: RawTable, label: str, problems: list[Problem]) -> None:
                                         f"duplicate value in a unique column (first at line {first[value]})"))
             else:
                 first[value] = line
-    if len(resource.primary_key) > 1:
+    single_key_marked_unique = (len(resource.primary_key) == 1
+                                and resource.field(resource.primary_key[0]).unique)
+    if resource.primary_key and not single_key_marked_unique:
         first_key: dict[tuple, int] = {}
         for row, line in zip(table.rows, table.lines):
             key = tuple(row.get(k, "") for k in resource.primary_key)
@@ -360,10 +379,14 @@ def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], tod
     offices = tables.get("offices")
     side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
     terms: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
+    unreadable_terms: set[str] = set()  # persons with an invalid term: their problems are reported already
     if offices:
-        for r in offices.typed:
-            if r["person_id"] and r["office"] and r["start_date"]:
-                terms.setdefault((r["person_id"], r["office"]), []).append((r["start_date"], r["end_date"]))
+        for raw, r in zip(offices.rows, offices.typed):
+            invalid = [k for k in ("office", "start_date", "end_date") if raw.get(k, "") != "" and r[k] is None]
+            if invalid or not (r["office"] and r["start_date"]):
+                unreadable_terms.add(raw.get("person_id", ""))
+                continue
+            terms.setdefault((r["person_id"], r["office"]), []).append((r["start_date"], r["end_date"]))
 
     for row, line in zip(table.typed, table.lines):
         _check_dates(label, line, row, problems, today)
@@ -374,7 +397,7 @@ def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], tod
             if person and side_of.get(person) not in (None, side):
                 problems.append(Problem(label, line, f"{side}_person_id", person,
                                         f"this person belongs to the {side_of[person]} side in persons.csv"))
-            if person and office and start and person in side_of:
+            if person and office and start and person in side_of and person not in unreadable_terms:
                 held = terms.get((person, office), [])
                 if not any(s <= start and (e is None or start <= e) for s, e in held):
                     spans = "; ".join(f"{s} to {e or 'present'}" for s, e in sorted(held, key=lambda t: t[0])) or "no term"
@@ -443,7 +466,7 @@ def _check_offices(tables: dict[str, RawTable], problems: list[Problem], today: 
     for row, line in zip(table.typed, table.lines):
         _check_dates(label, line, row, problems, today, precision_field=None)
         person, state = row["person_id"], row["state"]
-        if person in side_of and state and SIDE_OF_STATE[state] != side_of[person]:
+        if side_of.get(person) and state and SIDE_OF_STATE[state] != side_of[person]:
             problems.append(Problem(label, line, "state", state,
                                     f"{person} is on the {side_of[person]} side in persons.csv"))
 
@@ -453,7 +476,10 @@ def _check_documents(tables: dict[str, RawTable], problems: list[Problem]) -> No
     if table is None or engagements is None:
         return
     label = _label_for(table)
-    spans = {r["engagement_id"]: (r["start_date"], r["end_date"]) for r in engagements.typed}
+    counts = Counter(r["engagement_id"] for r in engagements.typed)
+    duplicated = {i for i, n in counts.items() if n > 1}  # ambiguous: reported as duplicates already
+    spans = {r["engagement_id"]: (r["start_date"], r["end_date"]) for r in engagements.typed
+             if r["engagement_id"] not in duplicated}
     for row, line in zip(table.typed, table.lines):
         signed, span = row["signed_date"], spans.get(row["engagement_id"])
         if signed and span and span[0] and span[1] and not span[0] <= signed <= span[1]:

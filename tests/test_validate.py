@@ -1,0 +1,684 @@
+"""The validator: every bad input is reported as ``file:line: column 'x': value 'y' — reason``.
+
+Each test breaks one thing in a private copy of the minimal fixture and compares the full
+list of problems with the list worked out by hand (so a missing problem, an extra spurious
+problem, a wrong line, column, value or reason all fail). Fixture line numbers are listed
+in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+
+from analysis.validate import DataValidationError, Problem, validate_dataset
+
+ENGAGEMENTS = "engagements.csv"
+PERSONS = "persons.csv"
+OFFICES = "offices.csv"
+DOCUMENTS = "documents.csv"
+ERRATA = "errata.csv"
+PERIODS = "periods.csv"
+
+MINIMAL_COUNTS = {
+    "subsections": 3,
+    "persons": 4,
+    "offices": 5,
+    "engagements": 6,
+    "documents": 3,
+    "periods": 1,
+    "errata": 1,
+}
+
+
+def problems_in(data_dir, **kwargs) -> list[str]:
+    """Validate, require a DataValidationError, and return its problems as message lines.
+
+    Also checks that the exception message lists every problem, one per line, after a
+    count of the problems.
+    """
+    with pytest.raises(DataValidationError) as info:
+        validate_dataset(data_dir, **kwargs)
+    error = info.value
+    lines = [str(p) for p in error.problems]
+    message = str(error).splitlines()
+    noun = "problem" if len(lines) == 1 else "problems"
+    assert message[0] == f"{len(lines)} {noun} in {data_dir}:"
+    assert message[1:] == [f"  {line}" for line in lines]
+    return lines
+
+
+def cell(label: str, line: int, column: str, value: str, reason: str) -> str:
+    return f"{label}:{line}: column '{column}': value '{value}' — {reason}"
+
+
+# ---------------------------------------------------------------------------------------
+# Valid data
+
+
+def test_minimal_fixture_is_valid_and_counts_rows(minimal_dir):
+    assert validate_dataset(minimal_dir) == MINIMAL_COUNTS
+
+
+def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_dir, shipped_data_dir):
+    shipped = sorted(p.name for p in shipped_data_dir.glob("*.csv"))
+    assert sorted(p.name for p in minimal_dir.glob("*.csv")) == shipped
+    assert len(shipped) == 7
+    for name in shipped:
+        with open(shipped_data_dir / name, newline="", encoding="utf-8") as f:
+            shipped_header = next(csv.reader(f))
+        with open(minimal_dir / name, newline="", encoding="utf-8") as f:
+            fixture_header = next(csv.reader(f))
+        assert fixture_header == shipped_header, name
+
+
+def test_shipped_data_is_valid(shipped_data_dir):
+    counts = validate_dataset(shipped_data_dir)
+    assert list(counts) == ["subsections", "persons", "offices", "engagements",
+                            "documents", "periods", "errata"]
+    assert counts["subsections"] == 48
+    assert all(counts[name] > 0 for name in ("persons", "offices", "engagements"))
+
+
+def test_default_directory_is_the_shipped_data(shipped_data_dir):
+    assert validate_dataset() == validate_dataset(shipped_data_dir)
+
+
+def test_shipped_subsections_are_2_1_to_2_48_once_each_and_2_3_is_the_period(shipped_data_dir):
+    with open(shipped_data_dir / "subsections.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    numbers = [r["subsection"] for r in rows]
+    assert len(rows) == 48
+    assert sorted(numbers, key=lambda s: int(s.split(".")[1])) == [f"2.{i}" for i in range(1, 49)]
+    assert len(set(numbers)) == 48
+    kinds = {r["subsection"]: r["kind"] for r in rows}
+    assert kinds["2.3"] == "period"
+
+
+def test_crlf_line_endings_are_accepted(fixture_copy):
+    d = fixture_copy()
+    d.write_rows(ENGAGEMENTS, d.rows(ENGAGEMENTS), lineterminator="\r\n")
+    assert b"\r\n" in d.path(ENGAGEMENTS).read_bytes()
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+@pytest.mark.parametrize("name, table", [(ERRATA, "errata"), (DOCUMENTS, "documents"),
+                                         (PERIODS, "periods")])
+def test_header_only_is_allowed_for_optional_tables(fixture_copy, name, table):
+    d = fixture_copy()
+    d.header_only(name)
+    assert validate_dataset(d.dir) == {**MINIMAL_COUNTS, table: 0}
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 1: the file
+
+
+def test_missing_file(fixture_copy):
+    d = fixture_copy()
+    d.delete(ERRATA)
+    assert problems_in(d.dir) == [f"{d.label(ERRATA)}: file not found"]
+
+
+def test_missing_data_directory(tmp_path):
+    missing = tmp_path / "no-such-dir"
+    assert problems_in(missing) == [f"{missing}: data directory not found"]
+
+
+def test_empty_file(fixture_copy):
+    d = fixture_copy()
+    columns = ", ".join(d.rows(ENGAGEMENTS)[0])
+    d.write_bytes(ENGAGEMENTS, b"")
+    assert problems_in(d.dir) == [
+        f"{d.label(ENGAGEMENTS)}:1: file is empty: expected a header line with the columns {columns}"]
+    assert columns.startswith("engagement_id, trip_id, start_date, ") and columns.endswith(", notes")
+
+
+def test_header_only_engagements_is_an_error(fixture_copy):
+    d = fixture_copy()
+    d.header_only(ENGAGEMENTS)
+    fk = "does not match any engagements.engagement_id"
+    # The documents and the erratum now point at engagements that no longer exist.
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 2, "engagement_id", "E0001", fk),
+        cell(d.label(DOCUMENTS), 3, "engagement_id", "E0002", fk),
+        cell(d.label(DOCUMENTS), 4, "engagement_id", "E0002", fk),
+        f"{d.label(ENGAGEMENTS)}:2: no data rows: the table has a header only",
+        cell(d.label(ERRATA), 2, "engagement_id", "E0006", fk),
+    ]
+
+
+def test_wrong_delimiter_semicolon(fixture_copy):
+    d = fixture_copy()
+    d.write_rows(PERSONS, d.rows(PERSONS), delimiter=";")
+    assert d.read_text(PERSONS).startswith("person_id;name;side;notes\n")
+    assert problems_in(d.dir) == [
+        f"{d.label(PERSONS)}:1: the header is separated by ';', not by ',': "
+        "save the table as comma-separated values"]
+
+
+def test_wrong_delimiter_tab(fixture_copy):
+    d = fixture_copy()
+    d.write_rows(PERSONS, d.rows(PERSONS), delimiter="\t")
+    assert problems_in(d.dir) == [
+        f"{d.label(PERSONS)}:1: the header is separated by tab, not by ',': "
+        "save the table as comma-separated values"]
+
+
+def test_utf8_bom(fixture_copy):
+    d = fixture_copy()
+    d.write_bytes(PERSONS, b"\xef\xbb\xbf" + d.path(PERSONS).read_bytes())
+    assert problems_in(d.dir) == [
+        f"{d.label(PERSONS)}:1: file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM"]
+
+
+def test_utf8_bom_and_semicolons_are_both_reported(fixture_copy):
+    d = fixture_copy()
+    d.write_rows(PERSONS, d.rows(PERSONS), delimiter=";")
+    d.write_bytes(PERSONS, b"\xef\xbb\xbf" + d.path(PERSONS).read_bytes())
+    assert problems_in(d.dir) == [
+        f"{d.label(PERSONS)}:1: file starts with a UTF-8 byte-order mark (BOM); save it as UTF-8 without BOM",
+        f"{d.label(PERSONS)}:1: the header is separated by ';', not by ',': "
+        "save the table as comma-separated values",
+    ]
+
+
+def test_non_utf8_byte_in_a_name(fixture_copy):
+    d = fixture_copy()
+    text = d.read_text(PERSONS).replace("Pyotr Petrov", "Pyotr P\u00e9trov")
+    d.write_bytes(PERSONS, text.encode("latin-1"))  # 'é' becomes the single byte 0xe9
+    assert b"P\xe9trov" in d.path(PERSONS).read_bytes()
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 6, "name", "\\xe9", "bytes that are not valid UTF-8; re-save the file as UTF-8")]
+
+
+def test_non_utf8_bytes_on_two_lines_are_both_reported(fixture_copy):
+    d = fixture_copy()
+    text = (d.read_text(PERSONS).replace("Zhang Wei", "Zh\u00e0ng Wei")
+            .replace("Ivan Ivanov,russia,", "Ivan Ivanov,russia,caf\u00e9"))
+    d.write_bytes(PERSONS, text.encode("latin-1"))
+    reason = "bytes that are not valid UTF-8; re-save the file as UTF-8"
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 4, "name", "\\xe0", reason),
+        cell(d.label(PERSONS), 5, "notes", "\\xe9", reason),
+    ]
+
+
+def test_non_utf8_byte_after_a_quoted_comma_names_the_right_column(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(DOCUMENTS, "D0001", "notes", "Sign\u00e9")
+    d.write_bytes(DOCUMENTS, d.read_text(DOCUMENTS).encode("latin-1"))
+    # Line 2 is: D0001,E0001,"Treaty of Friendship, Test and Fixture",treaty,...,Sign\xe9
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 2, "notes", "\\xe9", "bytes that are not valid UTF-8; re-save the file as UTF-8")]
+
+
+def test_non_utf8_byte_in_a_multiline_cell_names_the_right_column(fixture_copy):
+    d = fixture_copy()
+    text = d.read_text(PERSONS).replace("The note spans", "The n\u00f4te spans")
+    d.write_bytes(PERSONS, text.encode("latin-1"))
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 3, "notes", "\\xf4", "bytes that are not valid UTF-8; re-save the file as UTF-8")]
+
+
+def test_row_with_too_few_fields(fixture_copy):
+    d = fixture_copy()
+    d.replace(PERIODS, ",3;4,Exception", ",3;4")
+    assert problems_in(d.dir) == [f"{d.label(PERIODS)}:2: row has 6 fields but the header has 7"]
+
+
+def test_blank_line_inside_a_table(fixture_copy):
+    d = fixture_copy()
+    d.replace(OFFICES, "\nzhang_wei,foreign_minister", "\n\nzhang_wei,foreign_minister")
+    assert problems_in(d.dir) == [f"{d.label(OFFICES)}:3: blank line inside the table"]
+
+
+def test_unclosed_quote_is_malformed_csv(fixture_copy):
+    d = fixture_copy()
+    d.replace(DOCUMENTS, ',"Treaty of Friendship, Test and Fixture",', ',"Treaty of Friendship, Test and Fixture,')
+    problems = problems_in(d.dir)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{d.label(DOCUMENTS)}:") and ": malformed CSV: " in problems[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 2: the table schema
+
+
+def test_missing_column(fixture_copy):
+    d = fixture_copy()
+    d.drop_column(PERSONS, "notes")
+    assert d.rows(PERSONS)[0] == ["person_id", "name", "side"]
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 1, "notes", "", "required column is missing from the header")]
+
+
+def test_unknown_extra_column(fixture_copy):
+    d = fixture_copy()
+    d.add_column(PERSONS, "comment", "x")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 1, "comment", "comment",
+             "unknown column: persons has only the columns person_id, name, side, notes")]
+
+
+def test_column_name_with_whitespace(fixture_copy):
+    d = fixture_copy()
+    d.replace(PERSONS, "person_id,name,side,notes\n", "person_id,name,side, notes\n")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 1, "notes", " notes", "column name has leading or trailing whitespace")]
+
+
+def test_column_twice_in_the_header(fixture_copy):
+    d = fixture_copy()
+    d.add_column(PERSONS, "notes", "")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 1, "notes", "notes", "column appears twice in the header")]
+
+
+def test_unparseable_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "start_date", "8 May 2015")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "start_date", "8 May 2015", "not a date in the form YYYY-MM-DD")]
+
+
+def test_date_without_zero_padding_is_unparseable(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(DOCUMENTS, "D0001", "signed_date", "1957-11-2")
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 2, "signed_date", "1957-11-2", "not a date in the form YYYY-MM-DD")]
+
+
+def test_unparseable_office_date_is_reported_once(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(OFFICES, "petrov_pyotr", "start_date", "2000-5-7")
+    assert problems_in(d.dir) == [
+        cell(d.label(OFFICES), 6, "start_date", "2000-5-7", "not a date in the form YYYY-MM-DD")]
+
+
+def test_impossible_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0005", "start_date", "2023-02-30")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 6, "start_date", "2023-02-30", "impossible date (no such day in the calendar)")]
+
+
+def test_unknown_enum_value(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0003", "mode", "in-person")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 4, "mode", "in-person",
+             "not one of the allowed values: in_person, phone, video, virtual_conference")]
+
+
+def test_enum_is_case_sensitive(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ERRATA, "X0001", "confidence", "Medium")
+    assert problems_in(d.dir) == [
+        cell(d.label(ERRATA), 2, "confidence", "Medium", "not one of the allowed values: high, medium, low")]
+
+
+def test_invalid_side_is_reported_once(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(PERSONS, "ivanov_ivan", "side", "Russia")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 5, "side", "Russia", "not one of the allowed values: china, russia")]
+
+
+def test_pattern_mismatch(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "trip_id", "T1")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "trip_id", "T1", "does not match the pattern ^T[0-9]{4}$")]
+
+
+def test_date_below_minimum(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0001", "start_date", "1949-09-30")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 2, "start_date", "1949-09-30", "below the minimum 1949-10-01")]
+
+
+def test_not_a_boolean(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0004", "in_article", "yes")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 5, "in_article", "yes", "not a boolean: use true or false")]
+
+
+def test_duplicate_id_in_a_unique_column(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(DOCUMENTS, "D0003", "document_id", "D0002")
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 4, "document_id", "D0002", "duplicate value in a unique column (first at line 3)")]
+
+
+def test_duplicate_composite_primary_key(fixture_copy):
+    d = fixture_copy()
+    rows = d.rows(OFFICES)
+    duplicate = list(rows[3])  # zhang_wei, head_of_state, 2013-03-14 (line 4)
+    duplicate[3] = "President (entered twice)"
+    d.write_rows(OFFICES, rows + [duplicate])
+    assert problems_in(d.dir) == [
+        cell(d.label(OFFICES), 7, "person_id+office+start_date", "zhang_wei|head_of_state|2013-03-14",
+             "duplicate primary key (first at line 4)")]
+
+
+def test_duplicate_engagement_id(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "engagement_id", "E0001")
+    fk = "does not match any engagements.engagement_id"
+    # D0002 and D0003 belonged to E0002, which no longer exists: those two are real problems.
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 3, "engagement_id", "E0002", fk),
+        cell(d.label(DOCUMENTS), 4, "engagement_id", "E0002", fk),
+        cell(d.label(ENGAGEMENTS), 3, "engagement_id", "E0001", "duplicate value in a unique column (first at line 2)"),
+    ]
+
+
+def test_missing_required_value(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(PERSONS, "zhang_wei", "name", "")
+    assert problems_in(d.dir) == [cell(d.label(PERSONS), 4, "name", "", "missing required value")]
+
+
+def test_line_numbers_count_the_lines_of_a_multiline_cell(fixture_copy):
+    # li_ming's note spans lines 2-3, so petrov_pyotr is on line 6, not on data row 4 + 1.
+    d = fixture_copy()
+    d.set_cell(PERSONS, "petrov_pyotr", "name", "")
+    assert problems_in(d.dir) == [cell(d.label(PERSONS), 6, "name", "", "missing required value")]
+
+
+def test_stray_whitespace_in_a_value(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(PERSONS, "zhang_wei", "name", "Zhang Wei ")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 4, "name", "Zhang Wei ", "leading or trailing whitespace")]
+
+
+def test_stray_whitespace_in_a_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(PERIODS, "P0001", "end_date", " 1979-12-31")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERIODS), 2, "end_date", " 1979-12-31", "leading or trailing whitespace")]
+
+
+def test_dangling_foreign_key_to_persons(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0004", "russia_person_id", "sidorov_sergei")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 5, "russia_person_id", "sidorov_sergei", "does not match any persons.person_id")]
+
+
+def test_dangling_foreign_key_to_subsections(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ERRATA, "X0001", "article_subsection", "2.9")
+    assert problems_in(d.dir) == [
+        cell(d.label(ERRATA), 2, "article_subsection", "2.9", "does not match any subsections.subsection")]
+
+
+# ---------------------------------------------------------------------------------------
+# Layer 3: cross-field rules
+
+
+def test_end_before_start(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0004", "end_date", "2019-06-04")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 5, "end_date", "2019-06-04", "end_date is before start_date (2019-06-05)")]
+
+
+def test_period_end_before_start(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(PERIODS, "P0001", "end_date", "1959-12-31")
+    assert problems_in(d.dir) == [
+        cell(d.label(PERIODS), 2, "end_date", "1959-12-31", "end_date is before start_date (1960-01-01)")]
+
+
+def test_date_after_today(minimal_dir):
+    # The fixture lies inside the project, so files are named relative to the project root.
+    label = "tests/fixtures/minimal/engagements.csv"
+    assert problems_in(minimal_dir, today=date(2020, 4, 15)) == [
+        cell(label, 6, "end_date", "2020-04-16", "date is after today (2020-04-15)"),
+        cell(label, 6, "start_date", "2020-04-16", "date is after today (2020-04-15)"),
+    ]
+
+
+def test_month_precision_with_start_not_on_the_first(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0006", "start_date", "1964-11-02")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 7, "date_precision", "month",
+             "month precision needs start_date on the 1st and end_date on the last day of a month "
+             "(got 1964-11-02 to 1964-11-30)")]
+
+
+def test_year_precision_with_exact_days(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0001", "date_precision", "year")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 2, "date_precision", "year",
+             "year precision needs start_date on 1 January and end_date on 31 December "
+             "(got 1957-11-02 to 1957-11-21)")]
+
+
+def test_office_not_held_on_the_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "china_office", "foreign_minister")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "china_office", "foreign_minister",
+             "zhang_wei did not hold this office on 2015-05-08 (offices.csv: 2005-01-01 to 2013-03-13)")]
+
+
+def test_office_taken_up_after_the_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(OFFICES, "petrov_pyotr", "start_date", "2015-05-09")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "russia_office", "head_of_state",
+             "petrov_pyotr did not hold this office on 2015-05-08 (offices.csv: 2015-05-09 to present)")]
+
+
+@pytest.mark.parametrize("column, day", [("start_date", "2015-05-08"), ("end_date", "2015-05-08")])
+def test_office_held_on_the_first_or_last_day_of_the_term(fixture_copy, column, day):
+    # E0002 starts on 2015-05-08: a term that starts or ends that day covers it.
+    d = fixture_copy()
+    if column == "start_date":
+        d.set_cell(OFFICES, "petrov_pyotr", "start_date", day)
+    else:
+        d.set_cell(OFFICES, {"person_id": "zhang_wei", "office": "foreign_minister"}, "end_date", day)
+        d.set_cell(ENGAGEMENTS, "E0002", "china_office", "foreign_minister")
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+def test_office_never_held(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "russia_office", "foreign_minister")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "russia_office", "foreign_minister",
+             "petrov_pyotr did not hold this office on 2015-05-08 (offices.csv: no term)")]
+
+
+def test_principal_on_the_wrong_side(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "china_person_id", "petrov_pyotr")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "china_person_id", "petrov_pyotr",
+             "this person belongs to the russia side in persons.csv")]
+
+
+def test_office_state_inconsistent_with_the_persons_side(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(OFFICES, "ivanov_ivan", "state", "PRC")
+    assert problems_in(d.dir) == [
+        cell(d.label(OFFICES), 5, "state", "PRC", "ivanov_ivan is on the russia side in persons.csv")]
+
+
+def test_russia_state_inconsistent_with_the_date(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "russia_state", "USSR")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "russia_state", "USSR", "on 2015-05-08 the counterpart state was Russia")]
+
+
+def _move_e0006_to(d, day: str, state: str, country: str) -> None:
+    """Make E0006 a single-day visit on ``day``, with li_ming and ivanov_ivan still in office."""
+    d.set_cell(OFFICES, "li_ming", "end_date", "")
+    d.set_cell(OFFICES, "ivanov_ivan", "end_date", "")
+    for column, value in [("start_date", day), ("end_date", day), ("date_precision", "day"),
+                          ("russia_state", state), ("country", country)]:
+        d.set_cell(ENGAGEMENTS, "E0006", column, value)
+
+
+@pytest.mark.parametrize("day, state, country", [("1991-12-25", "USSR", "SUN"),
+                                                 ("1991-12-26", "Russia", "RUS")])
+def test_ussr_russia_boundary_valid(fixture_copy, day, state, country):
+    d = fixture_copy()
+    _move_e0006_to(d, day, state, country)
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+def test_ussr_russia_boundary_day_after_the_ussr(fixture_copy):
+    d = fixture_copy()
+    _move_e0006_to(d, "1991-12-26", "USSR", "SUN")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 7, "country", "SUN", "on 1991-12-26 the country code is RUS"),
+        cell(d.label(ENGAGEMENTS), 7, "russia_state", "USSR", "on 1991-12-26 the counterpart state was Russia"),
+    ]
+
+
+def test_ussr_russia_boundary_last_day_of_the_ussr(fixture_copy):
+    d = fixture_copy()
+    _move_e0006_to(d, "1991-12-25", "Russia", "RUS")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 7, "country", "RUS", "on 1991-12-25 the country code is SUN"),
+        cell(d.label(ENGAGEMENTS), 7, "russia_state", "Russia", "on 1991-12-25 the counterpart state was USSR"),
+    ]
+
+
+def test_remote_mode_with_a_city(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0005", "city", "Beijing")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 6, "city", "Beijing", "a phone engagement has no place: leave city empty")]
+
+
+def test_remote_mode_with_a_host_side(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0005", "host_side", "china")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 6, "host_side", "china", "a phone engagement has no host territory: use none")]
+
+
+def test_remote_mode_with_a_visit_type(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0005", "visit_type", "state")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 6, "visit_type", "state", "a phone engagement is not a visit: use none")]
+
+
+def test_third_country_meeting_with_a_visit_type(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0003", "visit_type", "state")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 4, "visit_type", "state",
+             "a meeting in a third country is not a bilateral visit: use none")]
+
+
+def test_host_side_inconsistent_with_country(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0002", "host_side", "russia")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "host_side", "russia", "country CHN means host_side china")]
+
+
+def test_third_country_coded_as_host(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0003", "host_side", "china")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 4, "host_side", "china", "country UZB means host_side third_country")]
+
+
+def test_in_person_without_country(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0004", "country", "")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 5, "country", "", "an in-person engagement needs the country where it took place")]
+
+
+def test_in_article_false_without_source_urls(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0006", "source_urls", "")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 7, "source_urls", "",
+             "an engagement not in the article needs the URL of a source read")]
+
+
+def test_in_article_false_with_a_subsection(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0006", "article_subsection", "2.2")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 7, "article_subsection", "2.2",
+             "in_article is false: leave article_subsection empty (link it through errata)")]
+
+
+def test_in_article_true_without_subsection(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0003", "article_subsection", "")
+    # E0003 also cites reference 6, which now has no subsection to belong to.
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 4, "article_refs", "6",
+             "article reference numbers need the article_subsection they belong to"),
+        cell(d.label(ENGAGEMENTS), 4, "article_subsection", "",
+             "in_article is true: name the subsection that describes the engagement"),
+    ]
+
+
+def test_document_signed_outside_its_engagement(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(DOCUMENTS, "D0001", "signed_date", "1957-11-22")
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 2, "signed_date", "1957-11-22",
+             "outside the dates of engagement E0001 (1957-11-02 to 1957-11-21)")]
+
+
+def test_document_without_any_source(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(DOCUMENTS, "D0003", "source_urls", "")
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 4, "source_urls", "",
+             "a document needs a source: the article subsection or a URL read")]
+
+
+# ---------------------------------------------------------------------------------------
+# All problems are listed, in order
+
+
+def test_two_errors_in_one_file_are_both_reported(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ENGAGEMENTS, "E0005", "city", "Beijing")
+    d.set_cell(ENGAGEMENTS, "E0002", "start_date", "2015-5-8")
+    assert problems_in(d.dir) == [
+        cell(d.label(ENGAGEMENTS), 3, "start_date", "2015-5-8", "not a date in the form YYYY-MM-DD"),
+        cell(d.label(ENGAGEMENTS), 6, "city", "Beijing", "a phone engagement has no place: leave city empty"),
+    ]
+
+
+def test_errors_in_several_files_are_all_reported(fixture_copy):
+    d = fixture_copy()
+    d.delete(ERRATA)
+    d.set_cell(PERSONS, "zhang_wei", "name", "")
+    d.set_cell(DOCUMENTS, "D0001", "doc_type", "pact")
+    assert problems_in(d.dir) == [
+        cell(d.label(DOCUMENTS), 2, "doc_type", "pact",
+             "not one of the allowed values: treaty, agreement, joint_statement, memorandum, contract"),
+        f"{d.label(ERRATA)}: file not found",
+        cell(d.label(PERSONS), 4, "name", "", "missing required value"),
+    ]
+
+
+def test_problem_formats_without_line_or_column():
+    assert str(Problem("data/x.csv", None, None, None, "file not found")) == "data/x.csv: file not found"
+    assert str(Problem("data/x.csv", 3, None, None, "blank line")) == "data/x.csv:3: blank line"
+    assert str(Problem("data/x.csv", 3, "c", "v", "why")) == "data/x.csv:3: column 'c': value 'v' — why"
