@@ -15,13 +15,14 @@ CHILD_ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
 OK_OUTPUT_FOR_THE_FIXTURE = (
     "ok\n"
-    "  subsections     3 rows\n"
-    "  persons         4 rows\n"
-    "  offices         5 rows\n"
-    "  engagements     6 rows\n"
-    "  documents       3 rows\n"
-    "  periods         1 rows\n"
-    "  errata          1 rows\n"
+    "  subsections          3 rows\n"
+    "  persons              4 rows\n"
+    "  offices              5 rows\n"
+    "  engagements          6 rows\n"
+    "  documents            3 rows\n"
+    "  periods              1 rows\n"
+    "  errata               1 rows\n"
+    "  reported_figures     2 rows\n"
 )
 
 
@@ -49,7 +50,7 @@ def test_validate_shipped_data_by_default(capsys):
     assert main(["validate"]) == 0
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == "ok"
-    assert "  subsections    48 rows" in out.splitlines()
+    assert "  subsections         48 rows" in out.splitlines()
     assert err == ""
 
 

@@ -145,3 +145,37 @@ def test_heading_dates_that_are_wrong(data):
     # 16th), 2.43 November 15 (met on the 18th). 2.15 and 2.18 name a day inside the visit but not the
     # day of the talks; their errata are checked in test_every_heading_date_the_data_contradict_is_explained.
     assert wrong == ["2.10", "2.29", "2.31", "2.34", "2.42", "2.43"]
+
+
+def _article_text() -> str:
+    from analysis import paths
+
+    text = (paths.PROJECT_ROOT.parent / "shared" / "paper" / "singh-2025-beyond-protocol.txt")
+    return text.read_text(encoding="utf-8").replace("\\$", "$").replace("*", "")
+
+
+ARTICLE_PATH_NOTE = "the article's text is in ../shared/paper (outside the repository)"
+
+
+def test_reported_figures_quote_the_article_verbatim(data):
+    from analysis import paths
+
+    if not (paths.PROJECT_ROOT.parent / "shared" / "paper").is_dir():
+        if __import__("os").environ.get("CI") == "true":
+            pytest.fail(ARTICLE_PATH_NOTE + " but it is missing in CI")
+        pytest.skip(ARTICLE_PATH_NOTE + " and it is not present here")
+    article = " ".join(_article_text().split())
+    missing = [q for q in data.reported_figures["quote"] if " ".join(q.replace("\\$", "$").split()) not in article]
+    assert missing == []
+
+
+def test_reported_figures_the_article_states(data):
+    rf = data.reported_figures
+    trade = rf[(rf["quantity"] == "China-Russia trade")].set_index("year")
+    # 2.16: "$200 billion trade target by 2020, up from $83.5 billion"; section 2: "$240 billion, 2024"
+    assert trade.loc[2020, "value"] == 200 and trade.loc[2020, "kind"] == "target"
+    assert trade.loc[2011, "value"] == 83.5 and trade.loc[2024, "value"] == 240
+    meetings = rf[rf["quantity"] == "Xi-Putin meetings"]
+    # 'over 45' in the introduction, 2.48 and the conclusion; 'over 40' in the section 2 introduction
+    assert sorted(meetings["value"]) == [40, 45, 45, 45] and set(meetings["qualifier"]) == {"over"}
+    assert set(rf["article_section"]) >= {"1", "2", "3", "2.19", "2.48"}

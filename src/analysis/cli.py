@@ -32,6 +32,21 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import RunError, parse_override, run
+
+    try:
+        overrides = dict(parse_override(text) for text in args.param)
+    except RunError as exc:
+        print("refused before running anything:", file=sys.stderr)
+        for problem in exc.problems:
+            print("  " + problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return run(args.notebooks, overrides=overrides, params_file=args.params_file,
+               output_dir=args.output_dir, jobs=args.jobs, timeout=args.timeout,
+               progress=not args.quiet)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="beyond-protocol",
@@ -44,6 +59,26 @@ def build_parser() -> argparse.ArgumentParser:
                                    "file:line: column: value — reason (exit 2).")
     p.add_argument("--data-dir", type=Path, default=None, help="directory of CSV tables (default: the packaged data/)")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "run", help="execute the analysis notebooks headlessly (papermill)",
+        description="Execute the notebooks (all, or those named) with the committed default parameters "
+                    "(notebooks/params.yml), a parameters file and -p overrides. Parameters and data are "
+                    "checked before any kernel starts (exit 2). Executed notebooks go to build/notebooks/, "
+                    "figures to figures/, tables to tables/. Exit 1 if a notebook fails; the others still run.")
+    p.add_argument("notebooks", nargs="*", metavar="NAME",
+                   help="notebooks to run, e.g. meeting_frequency or 02_meeting_frequency (default: all)")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a parameter; VALUE is read as YAML, e.g. -p start_year=1990 -p 'levels=[leader]'")
+    p.add_argument("--params-file", type=Path, default=None, metavar="FILE.yml",
+                   help="YAML with 'defaults' and/or 'notebooks: {name: {...}}', applied over notebooks/params.yml")
+    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
+                   help="write figures/, tables/ and build/ under DIR instead of the project root")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks run in parallel processes (default 1)")
+    p.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                   help="per-cell timeout (default 600)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no per-cell progress bars")
+    p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")
     p.add_argument("--output", type=Path, default=None, help="where to write (default: docs/codebook.md)")

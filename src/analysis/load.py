@@ -32,6 +32,7 @@ class Dataset:
     documents: pd.DataFrame
     periods: pd.DataFrame
     errata: pd.DataFrame
+    reported_figures: pd.DataFrame
     version: str
     data_dir: Path
 
@@ -112,6 +113,11 @@ def load_errata(data_dir: Path | str | None = None) -> pd.DataFrame:
     return load_dataset(data_dir).errata
 
 
+def load_reported_figures(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Every quantitative figure the article states, with where it says it."""
+    return load_dataset(data_dir).reported_figures
+
+
 def load_engagements(data_dir: Path | str | None = None, *, with_persons: bool = False,
                      with_documents: bool = False) -> pd.DataFrame:
     """Engagements, one row each, sorted by start date then id.
@@ -156,5 +162,6 @@ __all__ = [
     "load_offices",
     "load_periods",
     "load_persons",
+    "load_reported_figures",
     "load_subsections",
 ]

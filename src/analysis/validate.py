@@ -490,6 +490,19 @@ def _check_documents(tables: dict[str, RawTable], problems: list[Problem]) -> No
                                     "a document needs a source: the article subsection or a URL read"))
 
 
+def _check_reported_figures(tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    table, subsections = tables.get("reported_figures"), tables.get("subsections")
+    if table is None or subsections is None:
+        return
+    label = _label_for(table)
+    known = {r["subsection"] for r in subsections.rows}
+    for row, line in zip(table.rows, table.lines):
+        section = row.get("article_section", "")
+        if section.startswith("2.") and section not in known:
+            problems.append(Problem(label, line, "article_section", section,
+                                    "no such subsection in subsections.csv"))
+
+
 def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
     table = tables.get("periods")
     if table is None:
@@ -537,6 +550,7 @@ def read_tables(data_dir: Path | str | None = None, *, package: Package | None =
     _check_engagements(tables, problems, today)
     _check_documents(tables, problems)
     _check_periods(tables, problems, today)
+    _check_reported_figures(tables, problems)
     return tables, sorted(problems, key=_problem_sort_key)
 
 

@@ -1,0 +1,101 @@
+"""What every analysis notebook starts from: the data, filtered and labelled once.
+
+A notebook calls :func:`prepare_study` with its parameters and gets a :class:`Study`: the
+validated dataset, the engagements filtered to the chosen period, levels and modes and
+labelled with level, leadership pairing and period, the pairings and the silent periods. Its
+``save_figure`` and ``write_table`` write to the run's output directory in the run's formats
+and embed the notebook's name and parameters as provenance, so no notebook repeats that code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .asymmetry import add_period
+from .figures import FORMATS as FIGURE_FORMATS
+from .figures import save_figure
+from .frequency import filter_engagements
+from .levels import add_levels
+from .load import Dataset, join_engagement_details, load_dataset
+from .pairings import add_pairing, compute_pairings
+from .parameters import ParameterError, check_person_ids, validate_parameters
+from .tables import write_table
+
+
+@dataclass
+class Study:
+    """The inputs of one notebook run and the helpers that write its outputs."""
+
+    notebook: str
+    parameters: dict
+    dataset: Dataset
+    engagements: pd.DataFrame          # filtered; with names, documents, level, pairing, period
+    all_engagements: pd.DataFrame      # unfiltered, same columns (for context and totals)
+    pairings: pd.DataFrame
+    output_dir: str | Path | None
+    formats: tuple[str, ...] = FIGURE_FORMATS
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> dict:
+        return {"notebook": self.notebook, "parameters": self.parameters,
+                "dataset_version": self.dataset.version}
+
+    def save_figure(self, figure: Figure | Axes, name: str, *, caption: str) -> list[Path]:
+        """Save a figure (or the figure of an axes) in the run's formats, with provenance."""
+        fig = figure.figure if isinstance(figure, Axes) else figure
+        # In a notebook the inline backend shows the figure after the cell, then closes it.
+        inline = "inline" in matplotlib.get_backend()
+        paths = save_figure(fig, name, output_dir=self.output_dir, formats=self.formats,
+                            caption=caption, provenance=self.provenance, close=not inline)
+        self.written += paths
+        return paths
+
+    def write_table(self, table: pd.DataFrame, name: str, *, caption: str, decimals: int = 2) -> pd.DataFrame:
+        """Write a table as CSV, LaTeX and Markdown; return it for display in the notebook."""
+        self.written += write_table(table, name, output_dir=self.output_dir, caption=caption, decimals=decimals)
+        return table
+
+
+def label_engagements(dataset: Dataset, *, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All engagements with names, documents, level, pairing and period; and the pairings."""
+    engagements = join_engagement_details(dataset)
+    if as_of is None:
+        # Open terms end with the data, so rates are per year of tenure covered by the data.
+        as_of = pd.Timestamp(int(engagements["end_date"].dt.year.max()), 12, 31) if len(engagements) else None
+    pairings = compute_pairings(dataset.offices, dataset.persons, as_of=as_of)
+    labelled = add_period(add_pairing(add_levels(engagements), pairings))
+    return labelled, pairings
+
+
+def prepare_study(notebook: str, *, start_year: int, end_year: int, levels: list, modes: list,
+                  in_article_only: bool = False, data_dir: str = "", output_dir: str = "",
+                  formats: list | None = None, **other) -> Study:
+    """Validate the parameters and the data, then label and filter the engagements.
+
+    Raises :class:`~analysis.parameters.ParameterError` listing every bad parameter, and
+    :class:`~analysis.validate.DataValidationError` listing every data problem, before any
+    output is written.
+    """
+    formats = list(formats) if formats is not None else list(FIGURE_FORMATS)
+    parameters = dict(start_year=start_year, end_year=end_year, levels=list(levels), modes=list(modes),
+                      in_article_only=in_article_only, data_dir=data_dir, formats=formats, **other)
+    validate_parameters(**parameters)
+    dataset = load_dataset(data_dir or None)
+    problems = check_person_ids(parameters, dataset.persons["person_id"])
+    if problems:
+        raise ParameterError(problems, notebook)
+    labelled, pairings = label_engagements(dataset)
+    selected = filter_engagements(labelled, start_year=start_year, end_year=end_year, levels=levels,
+                                  modes=modes, in_article_only=in_article_only).reset_index(drop=True)
+    return Study(notebook, parameters, dataset, selected, labelled, pairings, output_dir or None,
+                 tuple(formats))
+
+
+__all__ = ["Study", "label_engagements", "prepare_study"]
