@@ -11,7 +11,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 .PHONY: help reproduce test validate codebook lock clean clean-venv
 
 help:
-	@echo "make reproduce  - set up .venv (if needed) and re-run every analysis headlessly"
+	@echo "make reproduce  - set up .venv (if needed) and re-run every analysis headlessly (figures/, tables/)"
 	@echo "make test       - set up .venv (if needed) and run the whole test suite"
 	@echo "make validate   - check data/ against datapackage.json and the cross-field rules"
 	@echo "make codebook   - regenerate docs/codebook.md"
@@ -27,9 +27,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name beyond-protocol --display-name "Python 3.11 (beyond-protocol)" >/dev/null
 	@touch $@
 
+# Validates data and parameters first (exit 2, nothing run), then executes every notebook.
 reproduce: $(STAMP)
-	$(BIN)/beyond-protocol validate
-	@echo "Data validated. The analyses (notebooks, figures, tables) are added by the next issue; until then 'make reproduce' validates the data only."
+	$(BIN)/beyond-protocol run --quiet
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

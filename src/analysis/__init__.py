@@ -65,6 +65,7 @@ from .plots import (
     plot_pairing_rates,
     plot_protocol_asymmetry,
     plot_timeline,
+    plot_trade,
 )
 from .schema import load_package
 from .study import Study, label_engagements, prepare_study
@@ -84,6 +85,6 @@ __all__ = [
     "load_codebook_notes", "load_dataset", "load_documents", "load_engagements", "load_errata", "load_offices",
     "load_package", "load_periods", "load_persons", "load_reported_figures", "load_subsections", "new_figure",
     "plot_cumulative", "plot_direction_of_travel", "plot_engagements_per_year", "plot_mix",
-    "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "prepare_study", "render_codebook",
+    "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "plot_trade", "prepare_study", "render_codebook",
     "save_figure", "set_paper_style", "validate_dataset", "validate_parameters", "write_codebook", "write_table",
 ]

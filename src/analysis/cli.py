@@ -44,7 +44,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     return run(args.notebooks, overrides=overrides, params_file=args.params_file,
                output_dir=args.output_dir, jobs=args.jobs, timeout=args.timeout,
-               progress=not args.quiet)
+               progress=not args.quiet, notebooks_dir=args.notebooks_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
                    help="per-cell timeout (default 600)")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-cell progress bars")
+    p.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
+                   help="run the notebooks of another directory (default: notebooks/)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")

@@ -180,7 +180,7 @@ def compute_engagements_per_decade(engagements: pd.DataFrame, *, by: str | None 
 
 
 def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russia_person_id: str,
-                       modes: Any = None) -> pd.DataFrame:
+                       modes: Any = None, persons: pd.DataFrame | None = None) -> pd.DataFrame:
     """Running count of the engagements between one pair of principals.
 
     Definition: engagements whose Chinese principal is ``china_person_id`` and whose
@@ -194,10 +194,14 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
         Needs ``start_date``, ``engagement_id``, ``mode``, ``china_person_id``,
         ``russia_person_id``. Not modified.
     china_person_id, russia_person_id : str
-        The pair (required). Each must occur on its side of ``engagements``, so a typo or a
-        swapped pair raises instead of returning an empty table.
+        The pair (required). Each must occur on its side of ``engagements`` (or, when
+        ``persons`` is given, in ``persons.person_id``), so a typo or a swapped pair raises
+        instead of returning an empty table.
     modes : str or iterable of str, optional
         Keep only these modes (e.g. ``"in_person"``); default all.
+    persons : DataFrame, optional
+        The persons table. Pass it when ``engagements`` is a filtered selection, in which a
+        valid pair may not occur: the result is then an empty table, not an error.
 
     Returns
     -------
@@ -217,7 +221,10 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
                                  ("russia_person_id", russia_person_id, "russia_person_id")):
         if not isinstance(value, str) or not value:
             raise ValueError(f"{func}: {param} must be a non-empty person id string, got {value!r}")
-        if not (engagements[column] == value).any():
+        if persons is not None:
+            if not (persons["person_id"] == value).any():
+                raise ValueError(f"{func}: {param} {value!r} does not occur in persons['person_id']")
+        elif not (engagements[column] == value).any():
             raise ValueError(f"{func}: {param} {value!r} does not occur in engagements[{column!r}]")
     modes = _check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
     mask = ((engagements["china_person_id"] == china_person_id)

@@ -198,7 +198,8 @@ def plot_protocol_asymmetry(data: pd.DataFrame, *, by: str = "pairing", ax: Axes
 
 
 def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_id: str, modes=None,
-                    milestones: pd.DataFrame | None = None, ax: Axes | None = None) -> Axes:
+                    persons: pd.DataFrame | None = None, milestones: pd.DataFrame | None = None,
+                    ax: Axes | None = None) -> Axes:
     """Cumulative count of the engagements between two principals over time, marker by mode.
 
     ``milestones`` (optional; columns ``date``, ``count`` and ``label``) are drawn as hollow
@@ -206,7 +207,7 @@ def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_i
     """
     ax = _axes(ax, "single", 0.7)
     cumulative = compute_cumulative(data, china_person_id=china_person_id, russia_person_id=russia_person_id,
-                                    modes=modes)
+                                    modes=modes, persons=persons)
     if len(cumulative):
         ax.step(cumulative["start_date"], cumulative["cumulative"], where="post", color="0.35", linewidth=0.8)
         present = [m for m in MODES if (cumulative["mode"] == m).any()]
@@ -226,5 +227,52 @@ def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_i
     return ax
 
 
+def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = None,
+               reporter: str = "china_customs", start_year: int = 1990, end_year: int | None = None,
+               events: list[tuple[int, str]] | None = None, ax: Axes | None = None) -> Axes:
+    """China–Russia trade over time, US$ billion.
+
+    ``trade`` (the trade table, or None) gives the official series of one ``reporter``: total,
+    Chinese exports and imports as lines that break where a year is missing, and Russia's
+    balance with China (Chinese imports − exports) as bars. ``reported`` (the reported_figures
+    table) adds the article's own trade figures as points and its targets as open markers at
+    the target year. ``events`` are (year, label) pairs drawn as annotated vertical lines.
+    """
+    ax = _axes(ax, "double", 0.42)
+    last = end_year
+    if trade is not None and len(trade):
+        series = trade[trade["reporter"] == reporter].set_index("year").sort_index()
+        last = last or int(series.index.max())
+        years = pd.RangeIndex(start_year, last + 1)
+        series = series.reindex(years)  # missing years become NaN: the lines show the gap
+        lines = [("total_usd_bn", "Total", OKABE_ITO["black"]),
+                 ("china_exports_usd_bn", "Chinese exports to Russia", OKABE_ITO["vermillion"]),
+                 ("china_imports_usd_bn", "Chinese imports from Russia", OKABE_ITO["blue"])]
+        for column, name, colour in lines:
+            ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
+        balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
+        ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
+               label="Russia's balance with China")
+        ax.axhline(0, color="0.3", linewidth=0.5)
+    if reported is not None and len(reported):
+        r = reported[(reported["quantity"] == "China-Russia trade") & reported["year"].notna()]
+        r = r[r["year"].between(start_year, last or int(r["year"].max()))]
+        actual, target = r[r["kind"] == "actual"], r[r["kind"] == "target"]
+        ax.scatter(actual["year"].astype(int), actual["value"], marker="D", s=22, color=OKABE_ITO["orange"],
+                   edgecolor="black", linewidth=0.4, zorder=4, label="Reported by the article")
+        ax.scatter(target["year"].astype(int), target["value"], marker="^", s=30, facecolor="none",
+                   edgecolor=OKABE_ITO["reddish_purple"], linewidth=1.0, zorder=4, label="Target stated by the article")
+        last = last or int(r["year"].max()) if len(r) else last
+    for year, text in events or []:
+        ax.axvline(year, color="0.6", linewidth=0.6, linestyle=":", zorder=0)
+        ax.text(year, 0.98, f" {text}", transform=transforms.blended_transform_factory(ax.transData, ax.transAxes),
+                rotation=90, va="top", ha="right", fontsize=5.5, color="0.3")
+    ax.set_xlim(start_year - 0.5, (last or start_year) + 0.5)
+    ax.set_ylabel("US$ billion (current)")
+    ax.set_xlabel("Year")
+    _legend(ax, fontsize=6)
+    return ax
+
+
 __all__ = ["plot_cumulative", "plot_direction_of_travel", "plot_engagements_per_year", "plot_mix",
-           "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline"]
+           "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "plot_trade"]

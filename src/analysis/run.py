@@ -158,17 +158,23 @@ def load_params_file(path: Path) -> tuple[dict, dict]:
     return defaults, per_notebook
 
 
-def plan(notebooks: list[Notebook], *, params_files: list[Path], overrides: dict) -> list[tuple[Notebook, dict]]:
-    """Effective parameters per notebook; raise RunError listing every problem."""
+def plan(notebooks: list[Notebook], *, params_files: list[Path], overrides: dict,
+         available: list[Notebook] | None = None) -> list[tuple[Notebook, dict]]:
+    """Effective parameters per notebook; raise RunError listing every problem.
+
+    ``available`` are all notebooks of the directory (default: ``notebooks``): a parameters
+    file may configure notebooks that are not selected for this run.
+    """
+    available = available if available is not None else notebooks
     problems: list[str] = []
     declared_anywhere = set().union(*(nb.specs for nb in notebooks)) if notebooks else set()
     layers: list[tuple[str, dict, dict]] = []
     for path in params_files:
         defaults, per_notebook = load_params_file(path)
         layers.append((str(path), defaults, per_notebook))
-        known = {nb.stem for nb in notebooks} | {nb.short for nb in notebooks}
+        known = {nb.stem for nb in available} | {nb.short for nb in available}
         for key in per_notebook:
-            if key not in known and key not in {p.stem for p in paths.NOTEBOOKS_DIR.glob(NOTEBOOK_GLOB)}:
+            if key not in known:
                 problems.append(f"{path}: notebooks.{key}: no such notebook")
     for name in overrides:
         if name not in declared_anywhere:
@@ -360,15 +366,18 @@ def format_summary(results: list[Result]) -> str:
 
 def run(names: list[str] | None = None, *, overrides: dict | None = None, params_file: Path | None = None,
         output_dir: Path | None = None, jobs: int = 1, timeout: float | None = None,
-        progress: bool = True, stream=sys.stdout) -> int:
+        progress: bool = True, notebooks_dir: Path | None = None, stream=None) -> int:
     """Run the notebooks; return the exit code (0 ok, 1 a notebook failed, 2 bad input)."""
     def say(text: str) -> None:
-        print(text, file=stream, flush=True)
+        print(text, file=stream or sys.stdout, flush=True)
 
     try:
-        notebooks = select_notebooks(discover_notebooks(), list(names or []))
-        files = [paths.NOTEBOOKS_DIR / "params.yml"] + ([Path(params_file)] if params_file else [])
-        planned = plan(notebooks, params_files=files, overrides=dict(overrides or {}))
+        notebooks_dir = Path(notebooks_dir) if notebooks_dir else paths.NOTEBOOKS_DIR
+        available = discover_notebooks(notebooks_dir)
+        notebooks = select_notebooks(available, list(names or []))
+        defaults_file = notebooks_dir / "params.yml"
+        files = ([defaults_file] if defaults_file.exists() else []) + ([Path(params_file)] if params_file else [])
+        planned = plan(notebooks, params_files=files, overrides=dict(overrides or {}), available=available)
         check_data(planned)
         if jobs < 1:
             raise RunError([f"--jobs: value {jobs} — must be at least 1"])
@@ -380,8 +389,10 @@ def run(names: list[str] | None = None, *, overrides: dict | None = None, params
             say("  " + problem.replace("\n", "\n  "))
         return EXIT_BAD_INPUT
 
-    output_root = Path(output_dir) if output_dir else paths.PROJECT_ROOT
-    build_dir = (Path(output_dir) / "build") if output_dir else paths.BUILD_DIR
+    # --output-dir, else an output_dir parameter, else the project root.
+    requested = output_dir or next((v["output_dir"] for _, v in planned if v.get("output_dir")), None)
+    output_root = Path(requested) if requested else paths.PROJECT_ROOT
+    build_dir = (output_root / "build") if requested else paths.BUILD_DIR
     kernel_name, jupyter_path = runner_kernelspec(build_dir)
     tasks = [Task(nb, values, output_root, build_dir, kernel_name, timeout, progress and jobs == 1, jupyter_path)
              for nb, values in planned]

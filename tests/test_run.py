@@ -1,0 +1,151 @@
+"""The headless runner: full runs, narrowed runs, refusals before any kernel, failures kept apart.
+
+These tests start Jupyter kernels (a few seconds each); they run in `make test` like all others.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import papermill
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.cli import main
+
+pytestmark = pytest.mark.notebook
+
+FIGURES = {
+    "01_timeline": ["timeline"],
+    "02_meeting_frequency": ["engagements_per_year", "engagements_per_year_by_mode", "pairing_rates",
+                             "pairing_counts", "mode_mix", "level_mix", "cumulative_pair"],
+    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry"],
+    "04_trade": ["trade_reported"],
+}
+TABLES = {
+    "01_timeline": ["engagement_list"],
+    "02_meeting_frequency": ["engagements_per_decade", "pairing_rates", "remote_share_by_period", "cumulative_pair"],
+    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry", "first_visits"],
+    "04_trade": ["reported_trade_figures"],
+}
+
+
+def run(*args) -> int:
+    return main(["run", "--quiet", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("full")
+    code = run("--output-dir", out)
+    return code, out
+
+
+def test_every_notebook_writes_its_figures_and_tables(full_run):
+    code, out = full_run
+    assert code == 0
+    for stem in FIGURES:
+        assert (out / "build" / "notebooks" / f"{stem}.ipynb").exists()
+        for name in FIGURES[stem]:
+            for fmt in ("pdf", "svg", "png"):
+                assert (out / "figures" / f"{name}.{fmt}").stat().st_size > 0, f"{stem}: {name}.{fmt}"
+        for name in TABLES[stem]:
+            for fmt in ("csv", "tex", "md"):
+                assert (out / "tables" / f"{name}.{fmt}").stat().st_size > 0, f"{stem}: {name}.{fmt}"
+    assert not (out / "build" / "staging").exists() or not any((out / "build" / "staging").iterdir())
+
+
+def test_full_run_tables_match_the_data(full_run):
+    _, out = full_run
+    listing = pd.read_csv(out / "tables" / "engagement_list.csv")
+    engagements = pd.read_csv(paths.DATA_DIR / "engagements.csv")
+    in_range = engagements[engagements["start_date"].str[:4].astype(int) <= 2025]
+    assert len(listing) == len(in_range)
+    rates = pd.read_csv(out / "tables" / "pairing_rates.csv").set_index("pairing")
+    # Hu-Medvedev: Medvedev's presidency 2008-05-07 to 2012-05-07 is exactly 4 years; 3 engagements
+    # in the data fall in it (E0019 May 2008, E0020 Sept 2010, E0021 June 2011).
+    assert rates.loc["Hu–Medvedev", "years"] == pytest.approx(4.0)
+    assert rates.loc["Hu–Medvedev", "n_engagements"] == 3
+
+
+def test_narrowed_period(tmp_path):
+    assert run("meeting_frequency", "-p", "start_year=1990", "-p", "end_year=2012", "--output-dir", tmp_path) == 0
+    decades = pd.read_csv(tmp_path / "tables" / "engagements_per_decade.csv")
+    assert decades["decade"].tolist() == [1990, 2000, 2010]
+    # hand count from data/engagements.csv: 1990s E0010-E0013 (4); 2000s E0014-E0019 (6); 2010-2012 E0020-E0022 (3)
+    assert decades["n_engagements"].tolist() == [4, 6, 3]
+    assert not (tmp_path / "figures" / "timeline.pdf").exists()  # only the named notebook ran
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-p", "start_yr=1990"], "parameter 'start_yr': value 1990 — unknown parameter"),
+    (["-p", "start_year=nineteen"], "parameter 'start_year': value 'nineteen' — expected int, got str"),
+    (["-p", "start_year=2010", "-p", "end_year=2000"], "parameter 'start_year': value 2010 — after end_year 2000"),
+    (["-p", "levels=[leader, king]"], "parameter 'levels': value 'king' — not one of: leader, head_of_government, minister"),
+    (["-p", "pair_china=nobody"], "parameter 'pair_china': value 'nobody' — no such person_id in persons.csv"),
+    (["no_such_notebook"], "notebook 'no_such_notebook': no such notebook"),
+])
+def test_bad_parameters_refused_before_any_kernel(tmp_path, capsys, args, message):
+    assert run(*args, "--output-dir", tmp_path) == 2
+    out = capsys.readouterr().out
+    assert "refused before running anything" in out and message in out
+    assert not (tmp_path / "build" / "notebooks").exists()   # no notebook was executed
+    assert not (tmp_path / "figures").exists()
+
+
+def test_bad_data_refused_before_any_kernel(tmp_path, capsys):
+    bad = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, bad)
+    (bad / "engagements.csv").write_text((bad / "engagements.csv").read_text().replace("2013-03-22", "2013-02-30", 1))
+    assert run("timeline", "-p", f"data_dir={bad}", "--output-dir", tmp_path / "out") == 2
+    out = capsys.readouterr().out
+    assert "engagements.csv" in out and "'2013-02-30' — impossible date" in out
+    assert not (tmp_path / "out" / "build" / "notebooks").exists()
+
+
+@pytest.fixture
+def notebooks_with_a_failing_one(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(paths.NOTEBOOKS_DIR / "01_timeline.ipynb", nbdir)
+    (nbdir / "params.yml").write_text((paths.NOTEBOOKS_DIR / "params.yml").read_text().split("notebooks:")[0])
+    nb = json.loads((paths.NOTEBOOKS_DIR / "04_trade.ipynb").read_text())
+    nb["cells"][-1]["source"] = 'raise RuntimeError("injected failure")'
+    (nbdir / "04_trade.ipynb").write_text(json.dumps(nb))
+    return nbdir
+
+
+def test_a_failing_notebook_does_not_hide_the_others(tmp_path, capsys, notebooks_with_a_failing_one):
+    out = tmp_path / "out"
+    previous = out / "figures" / "trade_reported.svg"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("previous figure")
+    code = main(["run", "--quiet", "--notebooks-dir", str(notebooks_with_a_failing_one), "--output-dir", str(out)])
+    text = capsys.readouterr().out
+    assert code == 1
+    assert (out / "figures" / "timeline.svg").exists()                 # the other notebook's outputs
+    assert previous.read_text() == "previous figure"                   # previous output untouched
+    assert not (out / "tables" / "reported_trade_figures.csv").exists()  # nothing partial promoted
+    kept = out / "build" / "notebooks" / "04_trade.ipynb"
+    assert "FAILED 04_trade: cell" in text and "RuntimeError: injected failure" in text
+    assert str(kept.relative_to(Path.cwd()) if kept.is_relative_to(Path.cwd()) else kept) in text
+    assert "injected failure" in kept.read_text()                      # kept with its traceback
+
+
+def test_papermill_directly_with_a_narrowed_period(tmp_path):
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / "02_meeting_frequency.ipynb"), str(tmp_path / "out.ipynb"),
+                               parameters={"start_year": 1990, "output_dir": str(tmp_path)}, progress_bar=False)
+    per_decade = pd.read_csv(tmp_path / "tables" / "engagements_per_decade.csv")
+    assert per_decade["decade"].iloc[0] == 1990
+
+
+def test_generic_dyad_runs_on_synthetic_data(tmp_path):
+    from conftest import MINIMAL_DIR
+
+    code = run("-p", f"data_dir={MINIMAL_DIR}", "-p", "pair_china=zhang_wei", "-p", "pair_russia=petrov_pyotr",
+               "-p", "start_year=1957", "-p", "end_year=2020", "-p", "formats=[svg]", "--output-dir", tmp_path)
+    assert code == 0
+    listing = pd.read_csv(tmp_path / "tables" / "engagement_list.csv")
+    assert listing["id"].tolist() == ["E0001", "E0006*", "E0002", "E0003", "E0004", "E0005"]
+    assert (tmp_path / "figures" / "timeline.svg").exists() and not (tmp_path / "figures" / "timeline.pdf").exists()
