@@ -255,6 +255,23 @@ def _failed_cell(executed: Path) -> str:
     return ""
 
 
+def _ipc_kernel_manager_class():
+    """A kernel manager that talks to the kernel over IPC (Unix sockets), not TCP ports.
+
+    Kernels started in parallel then cannot race for the same TCP port (papermill #511),
+    and no port is opened on the network at all.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+    return IPCKernelManager
+
+
 @contextmanager
 def _environment(updates: dict[str, str]):
     """Set environment variables for the kernel (it inherits them) and restore them after."""
@@ -296,7 +313,8 @@ def execute(task: Task) -> Result:
             papermill.execute_notebook(
                 str(nb.path), str(staged_nb), parameters=parameters, kernel_name=task.kernel_name,
                 language="python", progress_bar=task.progress, cwd=str(nb.path.parent),
-                execution_timeout=task.timeout, start_timeout=120)
+                execution_timeout=task.timeout, start_timeout=120,
+                kernel_manager_class=_ipc_kernel_manager_class())
     except papermill.PapermillExecutionError as exc:
         status, message = "failed", f"cell {exc.cell_index}: {exc.ename}: {exc.evalue}"
     except CellTimeoutError:
