@@ -29,7 +29,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 # Validates data and parameters first (exit 2, nothing run), then executes every notebook.
 reproduce: $(STAMP)
-	$(BIN)/beyond-protocol run --quiet
+	$(BIN)/beyond-protocol run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -182,15 +182,18 @@ def test_shipped_direction_of_travel(shipped):
     result = compute_direction_of_travel(shipped.engagements)
     # Counted from the host_side column of data/engagements.csv: china 24 (E0002-E0004,
     # E0006-E0009, E0011, E0013, E0017, E0019, E0020, E0022, E0025, E0028, E0030, E0034,
-    # E0037, E0046-E0049, E0055, E0056), russia 19, third country 7, remote 8 (sum 58).
+    # E0037, E0046-E0049, E0055, E0056), russia 19, third country 7, remote 8 (sum 58) in the
+    # article-based rows; the Xi–Putin rows of 0.3.0 (E0059-E0103) add china 8 (E0064, E0066,
+    # E0070, E0073, E0075, E0083, E0101, E0103), russia 4 (E0059, E0065, E0081, E0097), third
+    # country 15 and remote 18 (14 phone, 4 video): 32, 23, 22, 26 (sum 103).
     assert result.loc[0, ["n_hosted_by_china", "n_hosted_by_russia", "n_third_country", "n_remote"]].tolist() == [
-        24, 19, 7, 8]
-    assert result.loc[0, "balance_index"] == pytest.approx(5 / 43)  # (24 - 19) / (24 + 19)
+        32, 23, 22, 26]
+    assert result.loc[0, "balance_index"] == pytest.approx(9 / 55)  # (32 - 23) / (32 + 23)
     by_period = compute_balance_index(shipped.engagements, by="period")
     # Alliance: Mao in Moscow (E0001) vs Khrushchev thrice in Beijing -> (3 - 1) / 4 = 0.5.
     # 1989-1991: Gorbachev in Beijing, Jiang in Moscow -> 0. 1992-2012: 6 and 6 -> 0.
-    # 2013-: 11 in China, 10 in Russia -> 1/21.
-    np.testing.assert_allclose(by_period["balance_index"], [0.5, 0.5, 0.0, 0.0, 1 / 21])
+    # 2013-: 11 + 8 in China, 10 + 4 in Russia -> 5/33.
+    np.testing.assert_allclose(by_period["balance_index"], [0.5, 0.5, 0.0, 0.0, 5 / 33])
 
 
 # -- economic asymmetry -------------------------------------------------------------------------

@@ -23,6 +23,9 @@ OK_OUTPUT_FOR_THE_FIXTURE = (
     "  periods              1 rows\n"
     "  errata               1 rows\n"
     "  reported_figures     2 rows\n"
+    "  trade                3 rows\n"
+    "  economy              2 rows\n"
+    "  announced_counts     2 rows\n"
 )
 
 

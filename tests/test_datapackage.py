@@ -46,7 +46,7 @@ def test_frictionless_validates_the_shipped_package():
     errors = frictionless_errors(report)
     print(errors)
     assert report.valid, errors
-    assert len(report.tasks) == 8
+    assert len(report.tasks) == 11
 
 
 def test_frictionless_validates_the_fixture(fixture_package):
@@ -55,7 +55,8 @@ def test_frictionless_validates_the_fixture(fixture_package):
     print(errors)
     assert report.valid, errors
     assert [task.name for task in report.tasks] == [
-        "subsections", "persons", "offices", "engagements", "documents", "periods", "errata", "reported_figures"]
+        "subsections", "persons", "offices", "engagements", "documents", "periods", "errata", "reported_figures",
+        "trade", "economy", "announced_counts"]
 
 
 def test_frictionless_rejects_a_broken_fixture(fixture_package):
@@ -88,6 +89,9 @@ def test_every_resource_has_a_primary_key(descriptor):
         "periods": ["period_id"],
         "errata": ["erratum_id"],
         "reported_figures": ["figure_id"],
+        "trade": ["year", "reporter"],
+        "economy": ["year", "country", "indicator"],
+        "announced_counts": ["milestone_id"],
     }
 
 

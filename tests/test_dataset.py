@@ -179,3 +179,102 @@ def test_reported_figures_the_article_states(data):
     # 'over 45' in the introduction, 2.48 and the conclusion; 'over 40' in the section 2 introduction
     assert sorted(meetings["value"]) == [40, 45, 45, 45] and set(meetings["qualifier"]) == {"over"}
     assert set(rf["article_section"]) >= {"1", "2", "3", "2.19", "2.48"}
+
+
+# ---------------------------------------------------------------------------------------
+# Context tables (0.3.0): trade, economy, announced counts; the full Xi–Putin record
+
+
+def test_every_trade_row_has_a_source_url_a_reporter_and_a_quote(data):
+    t = data.trade
+    assert len(t) > 0
+    assert t["source_url"].str.match(r"^https?://\S+$").all()
+    assert t["reporter"].notna().all() and t["quote"].notna().all()
+    assert set(t["reporter"]) <= {"china_customs", "china_official", "russia_customs", "russia_official",
+                                  "unattributed"}
+
+
+def test_trade_has_one_row_per_year_and_reporter(data):
+    t = data.trade
+    assert not t.duplicated(["year", "reporter"]).any()
+    assert (t.loc[t["partner_state"] == "USSR", "year"] <= 1991).all()
+    assert (t.loc[t["partner_state"] == "Russia", "year"] >= 1992).all()
+
+
+def test_trade_totals_equal_exports_plus_imports(data):
+    t = data.trade
+    both = t[t["china_exports_usd_bn"].notna() & t["china_imports_usd_bn"].notna()]
+    assert len(both) >= 10
+    flows = both["china_exports_usd_bn"] + both["china_imports_usd_bn"]
+    assert ((both["total_usd_bn"] - flows).abs() <= 0.015 * both["total_usd_bn"]).all()
+    # Hand-checked against /work/sourcing/trade.md, 2024, China's customs (TASS via bne
+    # IntelliNews): "$244.81bn … imports from Russia…$129.32bn … exports to Russia … $115.49bn".
+    row = t[(t["year"] == 2024) & (t["reporter"] == "china_customs")].iloc[0]
+    assert (row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]) == (244.81, 115.49, 129.32)
+    assert 115.49 + 129.32 == pytest.approx(244.81)
+    assert row["status"] == "final" and row["partner_state"] == "Russia"
+
+
+def test_trade_reporters_are_not_averaged(data):
+    # 2020: China's customs 107.76 and Putin's 104 stay separate rows; the ambassador's
+    # outlier 177 ('Do not use' in the sourcing notes) is not entered anywhere.
+    t = data.trade[data.trade["year"] == 2020].set_index("reporter")["total_usd_bn"]
+    assert t.to_dict() == {"china_customs": 107.76, "russia_official": 104.0}
+    assert not (data.trade["total_usd_bn"] == 177).any()
+
+
+def test_economy_rows_are_sourced_and_unique(data):
+    e = data.economy
+    assert e["source_url"].str.match(r"^https?://\S+$").all() and e["quote"].notna().all()
+    assert not e.duplicated(["year", "country", "indicator"]).any()
+    # Outlets' own currency conversions are kept only with a note that says so.
+    converted = e[e["notes"].fillna("").str.contains("Outlet's own conversion")]
+    assert set(zip(converted["year"], converted["country"])) >= {(2015, "CHN"), (2024, "CHN"), (2025, "RUS")}
+
+
+def test_announced_counts_have_urls_and_wording(data):
+    a = data.announced_counts
+    assert len(a) > 0
+    assert a["source_url"].str.match(r"^https?://\S+$").all()
+    assert a["wording"].notna().all() and a["milestone_id"].is_unique
+    assert (a["date"] >= pd.Timestamp("2013-03-14")).all()
+    # Xi, 15 Dec 2021: "our meeting is the 37th since 2013", said in a videoconference.
+    m = a[(a["value"] == 37) & (a["count_of"] == "xi_putin_meetings")].iloc[0]
+    assert (m["speaker"], m["scope"], m["counts_video"]) == ("Xi Jinping", "since_2013", "yes")
+
+
+def _xi_putin(data):
+    e = data.engagements
+    return e[(e["china_person_id"] == "xi_jinping") & (e["russia_person_id"] == "putin_vladimir")]
+
+
+def test_no_duplicate_xi_putin_engagements(data):
+    xp = _xi_putin(data)
+    assert not xp.duplicated(["start_date", "city"]).any()
+    # In-person rows must not overlap either (a visit and a meeting within it coded twice).
+    in_person = xp[xp["mode"] == "in_person"].sort_values("start_date")
+    assert (in_person["start_date"].iloc[1:].to_numpy() > in_person["end_date"].iloc[:-1].to_numpy()).all()
+
+
+def test_every_row_not_in_the_article_has_source_urls(data):
+    e = data.engagements
+    outside = e[~e["in_article"]]
+    assert outside["source_urls"].notna().all()
+    assert outside["source_urls"].str.match(r"^https?://\S+( https?://\S+)*$").all()
+    assert outside["article_subsection"].isna().all() and outside["article_refs"].isna().all()
+
+
+def test_xi_putin_in_person_count_matches_the_sourcing_file(data):
+    # Counted by hand in /work/sourcing/xi_putin.md, Table A1 (in-person engagements with a
+    # documented bilateral meeting, rows 1-41), leaving out row 41 (20 May 2026): 40 up to
+    # 2025-12-31, i.e. its per-year totals 3 (2013) + 5 + 5 + 5 + 5 + 4 + 4 (2019) + 0 + 0
+    # + 2 (2022) + 2 + 3 + 2 (2025). Durban, Bishkek, Qingdao 2018, Osaka and the other
+    # events in its 'Considered, not counted' list are not rows.
+    xp = _xi_putin(data)
+    in_person = xp[(xp["mode"] == "in_person") & (xp["start_date"] <= pd.Timestamp("2025-12-31"))]
+    assert len(in_person) == 40
+    per_year = in_person.groupby(in_person["start_date"].dt.year).size().to_dict()
+    assert per_year == {2013: 3, 2014: 5, 2015: 5, 2016: 5, 2017: 5, 2018: 4, 2019: 4,
+                        2022: 2, 2023: 2, 2024: 3, 2025: 2}
+    # Table A2 (7 video rows incl. the two joint ceremonies) and A3 (15 phone calls).
+    assert xp["mode"].astype(str).value_counts().to_dict() == {"in_person": 41, "phone": 15, "video": 7}

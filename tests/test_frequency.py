@@ -257,18 +257,20 @@ def test_shipped_per_decade(shipped):
     # 1949-12-16). 1950s: E0002-E0004 (Khrushchev in Beijing 1954, 1958, 1959), the three
     # of the article's 2.2. 1960s: E0005-E0008 (Zhou/Mao with Kosygin, not in the article).
     # 1970s: none. 1980s: E0009 (Gorbachev 1989). 1990s: E0010-E0013. 2000s: E0014-E0019.
-    # 2010s: E0020-E0031. 2020s: E0032-E0058.
+    # 2010s: E0020-E0031 and the Xi–Putin rows E0059-E0086 (28). 2020s: E0032-E0058 and
+    # E0087-E0103 (17).
     assert dict(zip(result["decade"], result["n_engagements"])) == {
-        1940: 1, 1950: 3, 1960: 4, 1970: 0, 1980: 1, 1990: 4, 2000: 6, 2010: 12, 2020: 27}
+        1940: 1, 1950: 3, 1960: 4, 1970: 0, 1980: 1, 1990: 4, 2000: 6, 2010: 40, 2020: 44}
 
 
 def test_shipped_per_year(shipped):
     result = compute_engagements_per_year(shipped.engagements, start_year=1949).set_index("year")
-    assert result.index.tolist() == list(range(1949, 2026))  # 77 years, gaps included
-    assert result["n_engagements"].sum() == 58
-    # 1970 and 2020 hold no engagement; 2022 holds E0034-E0044 (11 rows).
-    assert (result.loc[1970, "n_engagements"], result.loc[2020, "n_engagements"]) == (0, 0)
-    assert result.loc[2022, "n_engagements"] == 11
+    assert result.index.tolist() == list(range(1949, 2027))  # 78 years, gaps included
+    assert result["n_engagements"].sum() == 103
+    # 1970 holds no engagement, 2020 the five Xi–Putin calls E0087-E0091; 2022 holds
+    # E0034-E0044 (11 rows) plus the call E0093 and the video meeting E0094.
+    assert (result.loc[1970, "n_engagements"], result.loc[2020, "n_engagements"]) == (0, 5)
+    assert result.loc[2022, "n_engagements"] == 13
     # The article's period without meetings (2.3) is 1960-1988; the record has 4 exceptions.
     assert result.loc[1960:1988, "n_engagements"].sum() == 4
     in_article = filter_engagements(shipped.engagements, in_article_only=True)
@@ -282,17 +284,21 @@ def test_shipped_cumulative_xi_putin(shipped):
                                    russia_person_id="putin_vladimir", modes="in_person")
     # Xi–Putin rows: E0023-E0026, E0028-E0034, E0036, E0041, E0045, E0047, E0049, E0053, E0058
     # = 18; remote among them: E0032, E0033, E0053 (video) and E0036 (phone) -> 14 in person.
-    assert everything["cumulative"].iloc[-1] == 18
-    assert in_person["cumulative"].iloc[-1] == 14
+    # 0.3.0 adds E0059-E0103 (45): 27 in person, 4 video, 14 phone -> 63 in all, 41 in person.
+    assert everything["cumulative"].iloc[-1] == 63
+    assert in_person["cumulative"].iloc[-1] == 41
     assert in_person["engagement_id"].iloc[0] == "E0023"
 
 
 def test_shipped_remote_and_level_share(shipped):
     remote = compute_remote_share(shipped.engagements, start_year=1949).set_index("year")
-    # 2022: E0035, E0036, E0040, E0042, E0043 remote of 11; nothing remote before 2021.
-    assert remote.loc[2022, "remote_share"] == pytest.approx(5 / 11)
-    assert remote.loc[1949:2020, "n_remote"].sum() == 0
+    # 2022: E0035, E0036, E0040, E0042, E0043, E0093 (call), E0094 (video) remote of 13.
+    # Nothing remote before 2014; 2014-2020: the Xi–Putin calls E0061, E0076, E0078, E0079,
+    # E0087-E0091 and the video ceremony E0086 -> 10.
+    assert remote.loc[2022, "remote_share"] == pytest.approx(7 / 13)
+    assert remote.loc[1949:2013, "n_remote"].sum() == 0
+    assert remote.loc[2014:2020, "n_remote"].sum() == 10
     assert np.isnan(remote.loc[1970, "remote_share"])
     levels = compute_level_share(shipped.engagements).set_index("year")
-    # 2022: Xi–Putin E0034, E0036, E0041 leader level; 8 ministerial rows.
-    assert (levels.loc[2022, "n_leader"], levels.loc[2022, "n_minister"]) == (3, 8)
+    # 2022: Xi–Putin E0034, E0036, E0041, E0093, E0094 leader level; 8 ministerial rows.
+    assert (levels.loc[2022, "n_leader"], levels.loc[2022, "n_minister"]) == (5, 8)

@@ -140,7 +140,8 @@ def test_shipped_protocol_asymmetry(shipped):
     # E0009 (Deng as CMC chairman with Gorbachev as head of state) is leader-leader, equal.
     result = compute_protocol_asymmetry(shipped.engagements)
     counts = ["n_engagements", "n_equal", "n_china_lower", "n_russia_lower"]
-    assert result.loc[0, counts].tolist() == [58, 55, 0, 3]
+    # The 45 Xi–Putin rows added in 0.3.0 (E0059-E0103) are all head of state with head of state.
+    assert result.loc[0, counts].tolist() == [103, 100, 0, 3]
     levelled = add_levels(shipped.engagements)
     unequal = levelled.loc[levelled["protocol_gap"] != 0, "engagement_id"].tolist()
     assert unequal == ["E0007", "E0027", "E0055"]

@@ -239,13 +239,16 @@ def test_shipped_pairing_rates(shipped):
     # E0002-E0004; the 1964-1969 Kosygin rows E0005-E0008 fall in the Soviet leader gap;
     # Deng–Gorbachev E0009; Jiang–Gorbachev E0010; Jiang–Yeltsin E0011-E0013; Jiang–Putin
     # E0014; Hu–Putin E0015-E0018 and E0022 (2012-06-05); Hu–Medvedev E0019-E0021;
-    # Xi–Putin E0023-E0058 (36 rows, ministers included).
+    # Xi–Putin E0023-E0058 (36 rows, ministers included) and E0059-E0101 (43 Xi–Putin rows
+    # added in 0.3.0 up to the as_of date; E0102 and E0103 are in 2026) = 79.
     assert rates["n_engagements"].to_dict() == {
         "Mao–Stalin": 1, "Mao–Khrushchev": 3, "Deng–Gorbachev": 1, "Jiang–Gorbachev": 1, "Jiang–Yeltsin": 3,
-        "Jiang–Putin": 1, "Hu–Putin": 5, "Hu–Medvedev": 3, "Xi–Putin": 36}
+        "Jiang–Putin": 1, "Hu–Putin": 5, "Hu–Medvedev": 3, "Xi–Putin": 79}
     assert rates.loc["Hu–Medvedev", "rate_per_year"] == pytest.approx(3 / 4.0)
     labelled = add_pairing(shipped.engagements, pairings)
-    assert labelled["pairing"].isna().sum() == 4
+    # Unlabelled: the Kosygin rows in the Soviet leader gap, and the two 2026 rows (E0102,
+    # E0103) after the pairings' as_of date.
+    assert labelled["pairing"].isna().sum() == 6
     unlabelled = labelled.loc[labelled["pairing"].isna(), "engagement_id"].tolist()
-    assert unlabelled == ["E0005", "E0006", "E0007", "E0008"]
+    assert unlabelled == ["E0005", "E0006", "E0007", "E0008", "E0102", "E0103"]
     assert np.all(rates["years"] > 0)

@@ -21,6 +21,9 @@ OFFICES = "offices.csv"
 DOCUMENTS = "documents.csv"
 ERRATA = "errata.csv"
 PERIODS = "periods.csv"
+TRADE = "trade.csv"
+ECONOMY = "economy.csv"
+ANNOUNCED = "announced_counts.csv"
 
 MINIMAL_COUNTS = {
     "subsections": 3,
@@ -31,6 +34,9 @@ MINIMAL_COUNTS = {
     "periods": 1,
     "errata": 1,
     "reported_figures": 2,
+    "trade": 3,
+    "economy": 2,
+    "announced_counts": 2,
 }
 
 
@@ -66,7 +72,7 @@ def test_minimal_fixture_is_valid_and_counts_rows(minimal_dir):
 def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_dir, shipped_data_dir):
     shipped = sorted(p.name for p in shipped_data_dir.glob("*.csv"))
     assert sorted(p.name for p in minimal_dir.glob("*.csv")) == shipped
-    assert len(shipped) == 8
+    assert len(shipped) == 11
     for name in shipped:
         with open(shipped_data_dir / name, newline="", encoding="utf-8") as f:
             shipped_header = next(csv.reader(f))
@@ -78,7 +84,8 @@ def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_di
 def test_shipped_data_is_valid(shipped_data_dir):
     counts = validate_dataset(shipped_data_dir)
     assert list(counts) == ["subsections", "persons", "offices", "engagements",
-                            "documents", "periods", "errata", "reported_figures"]
+                            "documents", "periods", "errata", "reported_figures",
+                            "trade", "economy", "announced_counts"]
     assert counts["subsections"] == 48
     assert all(counts[name] > 0 for name in ("persons", "offices", "engagements"))
 
@@ -106,7 +113,8 @@ def test_crlf_line_endings_are_accepted(fixture_copy):
 
 
 @pytest.mark.parametrize("name, table", [(ERRATA, "errata"), (DOCUMENTS, "documents"),
-                                         (PERIODS, "periods")])
+                                         (PERIODS, "periods"), (TRADE, "trade"),
+                                         (ECONOMY, "economy"), (ANNOUNCED, "announced_counts")])
 def test_header_only_is_allowed_for_optional_tables(fixture_copy, name, table):
     d = fixture_copy()
     d.header_only(name)
@@ -650,6 +658,90 @@ def test_document_without_any_source(fixture_copy):
     assert problems_in(d.dir) == [
         cell(d.label(DOCUMENTS), 4, "source_urls", "",
              "a document needs a source: the article subsection or a URL read")]
+
+
+# Trade and announced counts. Fixture lines: trade.csv 1957 2, 2015/china_customs 3 (64.2 =
+# 32.9 + 31.4 within rounding), 2015/russia_customs 4; announced_counts.csv M0001 2 (month), M0002 3.
+
+CUSTOMS_2015 = {"year": "2015", "reporter": "china_customs"}
+
+
+def test_trade_total_within_tolerance_of_the_flows_is_valid(fixture_copy):
+    d = fixture_copy()
+    # 64.2 vs 64.3 is 0.16 %; 65.2 vs 64.3 is 1.4 %: both within 1.5 %.
+    d.set_cell(TRADE, CUSTOMS_2015, "total_usd_bn", "65.2")
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+def test_trade_total_that_is_not_exports_plus_imports(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, CUSTOMS_2015, "total_usd_bn", "70.0")  # 8.9 % above 32.9 + 31.4
+    assert problems_in(d.dir) == [
+        cell(d.label(TRADE), 3, "total_usd_bn", "70.0", "differs from exports + imports (64.3)")]
+
+
+def test_trade_flows_that_do_not_add_up_to_the_total(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, CUSTOMS_2015, "china_imports_usd_bn", "41.4")  # e.g. a mistyped flow
+    assert problems_in(d.dir) == [
+        cell(d.label(TRADE), 3, "total_usd_bn", "64.2", "differs from exports + imports (74.3)")]
+
+
+def test_trade_total_with_one_flow_is_not_checked(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, CUSTOMS_2015, "china_imports_usd_bn", "")
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+def test_trade_partner_ussr_after_1991(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, "1957", "year", "1992")
+    assert problems_in(d.dir) == [
+        cell(d.label(TRADE), 2, "partner_state", "USSR",
+             "the USSR ceased to exist in 1991: the partner in 1992 is Russia")]
+
+
+def test_trade_partner_ussr_in_1991_is_valid(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, "1957", "year", "1991")
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+
+
+def test_trade_duplicate_year_and_reporter(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, {"year": "2015", "reporter": "russia_customs"}, "reporter", "china_customs")
+    assert problems_in(d.dir) == [
+        cell(d.label(TRADE), 4, "year+reporter", "2015|china_customs", "duplicate primary key (first at line 3)")]
+
+
+def test_trade_unknown_reporter(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, "1957", "reporter", "cia")
+    assert problems_in(d.dir) == [
+        cell(d.label(TRADE), 2, "reporter", "cia", "not one of the allowed values: china_customs, "
+             "china_official, russia_customs, russia_official, unattributed")]
+
+
+def test_trade_year_after_this_year(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(TRADE, "1957", "partner_state", "Russia")
+    d.set_cell(TRADE, "1957", "year", "2031")
+    assert problems_in(d.dir, today=date(2030, 6, 1)) == [
+        cell(d.label(TRADE), 2, "year", "2031", "year is after this year (2030)")]
+
+
+def test_announced_count_month_precision_not_on_the_first(fixture_copy):
+    d = fixture_copy()
+    d.set_cell(ANNOUNCED, "M0001", "date", "2016-06-24")
+    assert problems_in(d.dir) == [
+        cell(d.label(ANNOUNCED), 2, "date_precision", "month",
+             "month precision needs the date on the 1st of the month (got 2016-06-24)")]
+
+
+def test_announced_count_after_today(minimal_dir):
+    label = "tests/fixtures/minimal/announced_counts.csv"
+    problems = problems_in(minimal_dir, today=date(2019, 1, 1))
+    assert cell(label, 3, "date", "2019-06-05", "date is after today (2019-01-01)") in problems
 
 
 # ---------------------------------------------------------------------------------------

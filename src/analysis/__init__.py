@@ -16,62 +16,43 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
-from .asymmetry import (
-    HOST_SIDES,
-    PERIOD_BREAKS,
-    PERIOD_LABELS,
-    add_period,
-    compute_balance_index,
-    compute_direction_of_travel,
-    compute_economic_asymmetry,
-    compute_first_visits,
-    compute_periods,
-)
-from .cameo import CAMEO_LABELS, add_cameo_code, compute_cameo_events
-from .codebook import load_codebook_notes, render_codebook, write_codebook
-from .figures import save_figure
-from .frequency import (
-    MODES,
-    REMOTE_MODES,
-    compute_cumulative,
-    compute_engagements_per_decade,
-    compute_engagements_per_year,
-    compute_level_share,
-    compute_remote_share,
-    filter_engagements,
-)
-from .levels import LEVELS, OFFICE_LEVEL, add_levels, compute_protocol_asymmetry
-from .listing import compute_engagement_list
-from .load import (
-    Dataset,
-    join_engagement_details,
-    load_dataset,
-    load_documents,
-    load_engagements,
-    load_errata,
-    load_offices,
-    load_periods,
-    load_persons,
-    load_reported_figures,
-    load_subsections,
-)
-from .pairings import add_pairing, compute_leaders, compute_pairing_rates, compute_pairings
-from .parameters import ParameterError, validate_parameters
-from .plots import (
-    plot_cumulative,
-    plot_direction_of_travel,
-    plot_engagements_per_year,
-    plot_mix,
-    plot_pairing_rates,
-    plot_protocol_asymmetry,
-    plot_timeline,
-    plot_trade,
-)
-from .schema import load_package
-from .study import Study, label_engagements, prepare_study
-from .style import figure_size, new_figure, set_paper_style
-from .tables import write_table
-from .validate import DataValidationError, Problem, validate_dataset
+# Imports are lazy (PEP 562): `import analysis` is fast, and the command line does not load
+# matplotlib or seaborn unless a command needs them. `from analysis import X` works as usual.
+_EXPORTS = {
+    "asymmetry": ('HOST_SIDES', 'PERIOD_BREAKS', 'PERIOD_LABELS', 'add_period', 'compute_balance_index', 'compute_direction_of_travel', 'compute_economic_asymmetry', 'compute_first_visits', 'compute_periods'),
+    "cameo": ('CAMEO_LABELS', 'add_cameo_code', 'compute_cameo_events'),
+    "codebook": ('load_codebook_notes', 'render_codebook', 'write_codebook'),
+    "figures": ('save_figure',),
+    "frequency": ('MODES', 'REMOTE_MODES', 'compute_cumulative', 'compute_engagements_per_decade', 'compute_engagements_per_year', 'compute_level_share', 'compute_remote_share', 'filter_engagements'),
+    "levels": ('LEVELS', 'OFFICE_LEVEL', 'add_levels', 'compute_protocol_asymmetry'),
+    "listing": ('compute_engagement_list',),
+    "load": ('Dataset', 'join_engagement_details', 'load_dataset', 'load_documents', 'load_engagements', 'load_errata', 'load_offices', 'load_periods', 'load_persons', 'load_reported_figures', 'load_subsections'),
+    "pairings": ('add_pairing', 'compute_leaders', 'compute_pairing_rates', 'compute_pairings'),
+    "parameters": ('ParameterError', 'validate_parameters'),
+    "plots": ('plot_cumulative', 'plot_direction_of_travel', 'plot_engagements_per_year', 'plot_mix', 'plot_pairing_rates', 'plot_protocol_asymmetry', 'plot_timeline', 'plot_trade'),
+    "schema": ('load_package',),
+    "study": ('Study', 'label_engagements', 'prepare_study'),
+    "style": ('figure_size', 'new_figure', 'set_paper_style'),
+    "tables": ('write_table',),
+    "validate": ('DataValidationError', 'Problem', 'validate_dataset'),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_MODULE_OF))
+
 
 __all__ = [
     "CAMEO_LABELS", "HOST_SIDES", "LEVELS", "MODES", "OFFICE_LEVEL", "PERIOD_BREAKS", "PERIOD_LABELS",

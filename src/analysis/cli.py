@@ -44,7 +44,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     return run(args.notebooks, overrides=overrides, params_file=args.params_file,
                output_dir=args.output_dir, jobs=args.jobs, timeout=args.timeout,
-               progress=not args.quiet, notebooks_dir=args.notebooks_dir)
+               progress=not args.quiet, notebooks_dir=args.notebooks_dir, force=args.force)
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from .provenance import compute_status
+
+    rows = compute_status(args.output_dir)
+    if not rows:
+        print("no outputs recorded yet: run `beyond-protocol run` first")
+        return EXIT_FAILED
+    width = max(len(r["output"]) for r in rows)
+    for r in rows:
+        reasons = f"  ({'; '.join(r['reasons'])})" if r["reasons"] else ""
+        print(f"{r['status']:<8}  {r['output']:<{width}}  {r['notebook']}{reasons}")
+    counts = {s: sum(r["status"] == s for r in rows) for s in ("current", "stale", "modified", "missing")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return EXIT_OK if counts["current"] == len(rows) else EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,13 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="YAML with 'defaults' and/or 'notebooks: {name: {...}}', applied over notebooks/params.yml")
     p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
                    help="write figures/, tables/ and build/ under DIR instead of the project root")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks run in parallel processes (default 1)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks run in parallel processes (default: the number of cores)")
+    p.add_argument("--force", action="store_true",
+                   help="re-run every notebook, even those whose inputs are unchanged since their last run")
     p.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
                    help="per-cell timeout (default 600)")
     p.add_argument("-q", "--quiet", action="store_true", help="no per-cell progress bars")
     p.add_argument("--notebooks-dir", type=Path, default=None, metavar="DIR",
                    help="run the notebooks of another directory (default: notebooks/)")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("status", help="which outputs are current and which are stale",
+                       description="Compare every output recorded in figures/manifest.json and tables/manifest.json "
+                                   "with the working tree: 'stale' when an input (notebook, data file, library module) "
+                                   "changed, 'modified' when the file itself changed, 'missing' when it is gone. "
+                                   "Exit 0 when all are current, 1 otherwise.")
+    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR", help="the run's output directory")
+    p.set_defaults(func=_cmd_status)
 
     p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")
     p.add_argument("--output", type=Path, default=None, help="where to write (default: docs/codebook.md)")

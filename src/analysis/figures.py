@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from .outputs import record_output, resolve_output_dir, write_atomically
 from .style import set_paper_style
 
-FORMATS = ("pdf", "svg", "png")
+from .codes import FIGURE_FORMATS as FORMATS  # noqa: E402
 PNG_DPI = 300
 
 

@@ -39,10 +39,10 @@ __all__ = [
     "filter_engagements",
 ]
 
-MODES: tuple[str, ...] = ("in_person", "phone", "video", "virtual_conference")
+from .codes import MODES  # noqa: E402  (one definition, importable without pandas)
 """The data package's engagement modes (used when ``mode`` is not categorical)."""
 
-REMOTE_MODES: tuple[str, ...] = ("phone", "video", "virtual_conference")
+from .codes import REMOTE_MODES  # noqa: E402
 """Modes counted as remote engagements."""
 
 FREQUENCIES: tuple[str, ...] = ("year", "decade", "period")

@@ -44,7 +44,7 @@ OFFICE_LEVEL: dict[str, str] = {
 }
 """Level of each office of the data package's ``office`` enum."""
 
-LEVELS: tuple[str, ...] = ("leader", "head_of_government", "minister")
+from .codes import LEVELS  # noqa: E402  (one definition, importable without pandas)
 """The levels in rank order: ``LEVELS[0]`` has rank 1 (highest)."""
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS, start=1)}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .outputs import record_input
 from .schema import Resource, load_package
 from .validate import DataValidationError, RawTable, read_tables
 
@@ -33,8 +34,19 @@ class Dataset:
     periods: pd.DataFrame
     errata: pd.DataFrame
     reported_figures: pd.DataFrame
+    trade: pd.DataFrame
+    economy: pd.DataFrame
+    announced_counts: pd.DataFrame
     version: str
     data_dir: Path
+
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        # Tell the runner which tables a notebook actually reads: a change to another table
+        # then does not make its outputs stale.
+        if isinstance(value, pd.DataFrame) and not name.startswith("_"):
+            record_input(object.__getattribute__(self, "data_dir") / f"{name}.csv")
+        return value
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the data package's order."""
@@ -79,6 +91,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     directory = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     if problems:
         raise DataValidationError(problems, directory)
+    record_input(directory / "datapackage.json" if (directory / "datapackage.json").exists() else paths.DATAPACKAGE)
     frames = {name: _typed_frame(table) for name, table in tables.items()}
     return Dataset(**frames, version=package.version, data_dir=directory)
 
@@ -118,6 +131,21 @@ def load_reported_figures(data_dir: Path | str | None = None) -> pd.DataFrame:
     return load_dataset(data_dir).reported_figures
 
 
+def load_trade(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Annual China–USSR/Russia trade, one row per year and reporter (never averaged)."""
+    return load_dataset(data_dir).trade
+
+
+def load_economy(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """China's and Russia's GDP and total trade, one row per year, country and indicator."""
+    return load_dataset(data_dir).economy
+
+
+def load_announced_counts(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Counts and ordinals of Xi–Putin meetings and visits as officials or media announced them."""
+    return load_dataset(data_dir).announced_counts
+
+
 def load_engagements(data_dir: Path | str | None = None, *, with_persons: bool = False,
                      with_documents: bool = False) -> pd.DataFrame:
     """Engagements, one row each, sorted by start date then id.
@@ -155,8 +183,10 @@ __all__ = [
     "DataValidationError",
     "Dataset",
     "join_engagement_details",
+    "load_announced_counts",
     "load_dataset",
     "load_documents",
+    "load_economy",
     "load_engagements",
     "load_errata",
     "load_offices",
@@ -164,4 +194,5 @@ __all__ = [
     "load_persons",
     "load_reported_figures",
     "load_subsections",
+    "load_trade",
 ]

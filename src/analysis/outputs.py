@@ -17,6 +17,7 @@ from pathlib import Path
 from . import paths
 
 RECORD_ENV = "BEYOND_PROTOCOL_RECORD"
+PROVENANCE_ENV = "BEYOND_PROTOCOL_PROVENANCE"  # JSON the runner passes for figure metadata
 
 
 def resolve_output_dir(output_dir: str | Path | None) -> Path:
@@ -44,6 +45,22 @@ def _execution_count() -> int | None:
         return None
     shell = get_ipython()
     return getattr(shell, "execution_count", None) if shell is not None else None
+
+
+_RECORDED_INPUTS: set[tuple[str, str]] = set()
+
+
+def record_input(path: Path) -> None:
+    """Announce to the runner that a data file was read (once per file and run)."""
+    target = os.environ.get(RECORD_ENV)
+    if not target:
+        return
+    key = (target, str(Path(path).resolve()))
+    if key in _RECORDED_INPUTS:
+        return
+    _RECORDED_INPUTS.add(key)
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"kind": "input", "path": key[1]}, sort_keys=True) + "\n")
 
 
 def record_output(kind: str, name: str, files: list[Path], caption: str | None = None) -> None:

@@ -13,9 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .figures import FORMATS as FIGURE_FORMATS
-from .frequency import MODES
-from .levels import LEVELS
+from .codes import FIGURE_FORMATS, LEVELS, MODES
 
 FIRST_YEAR = 1949  # the People's Republic was founded on 1949-10-01
 TYPE_NAMES = ("int", "float", "str", "bool", "list")

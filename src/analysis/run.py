@@ -17,24 +17,28 @@
 from __future__ import annotations
 
 import ast
-import datetime as _dt
+import csv
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import sys
+import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from . import paths
-from .outputs import RECORD_ENV
+from . import paths, provenance
+from .outputs import PROVENANCE_ENV, RECORD_ENV, write_atomically
 from .parameters import ParameterSpec, check_parameters, check_person_ids, check_types
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 RUNNER_KERNEL = "beyond-protocol-runner"
 # Fixed epoch for byte-stable outputs (matplotlib reads it for PDF/SVG dates); 2000-01-01.
@@ -63,38 +67,63 @@ class Notebook:
 @dataclass
 class Task:
     notebook: Notebook
-    parameters: dict
-    output_dir: Path
+    parameters: dict               # effective parameters, without output_dir
+    output_root: Path
     build_dir: Path
     kernel_name: str
+    jupyter_path: str
     timeout: float | None
     progress: bool
-    jupyter_path: str
+    provenance: dict               # embedded in each figure's metadata
 
 
 @dataclass
 class Result:
     stem: str
-    status: str                    # "ok" or "failed"
-    seconds: float
+    status: str                    # "ok", "failed" or "skipped" (up to date)
+    seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
     message: str = ""
     executed: str = ""
     records: list[dict] = field(default_factory=list)
+    staged: str = ""
 
 
 # ---------------------------------------------------------------------------------------
 # Plan
 
 
-def discover_notebooks(directory: Path | None = None) -> list[Notebook]:
-    """The numbered notebooks of ``directory`` with the parameters their cells declare."""
-    import papermill
+def _cache(cache_dir: Path | None, name: str, key: str, compute):
+    """A JSON value computed once per content key (cache_dir None: no caching)."""
+    path = cache_dir / "cache" / f"{name}.json" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if cached.get("key") == key:
+                return cached["value"]
+        except ValueError:
+            pass
+    value = compute()
+    if path is not None:
+        write_atomically(path, json.dumps({"key": key, "value": value}, sort_keys=True).encode())
+    return value
 
+
+def discover_notebooks(directory: Path | None = None, *, cache_dir: Path | None = None) -> list[Notebook]:
+    """The numbered notebooks of ``directory`` with the parameters their cells declare.
+
+    The parameters are read by papermill itself (``inspect_notebook``), so what is checked is
+    exactly what papermill will inject; the result is cached per notebook content.
+    """
     directory = directory or paths.NOTEBOOKS_DIR
     notebooks = []
     for path in sorted(directory.glob(NOTEBOOK_GLOB)):
-        declared = papermill.inspect_notebook(str(path))
+        def inspect(path=path):
+            import papermill
+
+            return papermill.inspect_notebook(str(path))
+
+        declared = _cache(cache_dir, f"parameters-{path.stem}", provenance.sha256_file(path), inspect)
         specs = {name: ParameterSpec(name, (p.get("inferred_type_name") or "None").split("[")[0],
                                      _literal(p.get("default")), p.get("help") or "")
                  for name, p in declared.items()}
@@ -200,23 +229,36 @@ def plan(notebooks: list[Notebook], *, params_files: list[Path], overrides: dict
     return planned
 
 
-def check_data(planned: list[tuple[Notebook, dict]]) -> None:
-    """Validate every data directory the plan reads, and person parameters against it."""
-    from .load import load_dataset
-    from .validate import DataValidationError
+def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None = None) -> None:
+    """Validate every data directory the plan reads, and person parameters against it.
 
-    problems, seen = [], {}
+    A directory whose files and validation code are byte-for-byte those of an earlier
+    successful validation is not validated again (content-hash cache).
+    """
+    from .validate import DataValidationError, validate_dataset
+
+    problems, person_ids = [], {}
     for nb, values in planned:
         data_dir = values.get("data_dir") or ""
-        if data_dir not in seen:
+        if data_dir not in person_ids:
+            directory = Path(data_dir) if data_dir else paths.DATA_DIR
+            files = sorted(directory.glob("*.csv")) + [paths.DATAPACKAGE]
+            code = [Path(__file__).with_name(m) for m in ("validate.py", "schema.py")]
+            key = provenance.sha256_json([provenance.file_hashes(files), provenance.file_hashes(code),
+                                          str(directory.resolve())])
+
+            def validate(directory=directory):
+                validate_dataset(directory)
+                with open(directory / "persons.csv", newline="", encoding="utf-8") as handle:
+                    return sorted(row["person_id"] for row in csv.DictReader(handle))
             try:
-                seen[data_dir] = load_dataset(data_dir or None)
+                person_ids[data_dir] = _cache(cache_dir, "validated-" + provenance.sha256_json(str(directory.resolve()))[:12],
+                                              key, validate)
             except DataValidationError as exc:
-                seen[data_dir] = None
+                person_ids[data_dir] = None
                 problems.append(str(exc))
-        dataset = seen[data_dir]
-        if dataset is not None:
-            problems += [f"{nb.stem}: {p}" for p in check_person_ids(values, dataset.persons["person_id"])]
+        if person_ids[data_dir] is not None:
+            problems += [f"{nb.stem}: {p}" for p in check_person_ids(values, person_ids[data_dir])]
     if problems:
         raise RunError(problems)
 
@@ -243,23 +285,30 @@ def runner_kernelspec(build_dir: Path) -> tuple[str, str]:
 
 
 def _failed_cell(executed: Path) -> str:
-    """Locate the cell that was running or failed, from papermill's per-cell status."""
+    """The cell that was running when execution stopped, as an index of the executed notebook.
+
+    papermill marks a cell 'failed' only for an error raised in it; after a timeout or a dead
+    kernel the last cell that received an execution count is the one that was running.
+    """
     try:
         nb = json.loads(executed.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
+    last = None
     for index, cell in enumerate(nb.get("cells", [])):
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        if status in ("running", "failed"):
+        if cell.get("metadata", {}).get("papermill", {}).get("status") in ("running", "failed"):
             return f"cell {index}"
-    return ""
+        if cell.get("cell_type") == "code" and cell.get("execution_count") is not None:
+            last = index
+    return "" if last is None else f"cell {last}"
 
 
-def _ipc_kernel_manager_class():
-    """A kernel manager that talks to the kernel over IPC (Unix sockets), not TCP ports.
+def _ipc_kernel_manager_class(socket_dir: str):
+    """A kernel manager that talks to its kernel over IPC (Unix sockets) in ``socket_dir``.
 
-    Kernels started in parallel then cannot race for the same TCP port (papermill #511),
-    and no port is opened on the network at all.
+    No TCP port is opened, so kernels started in parallel cannot race for a port (papermill
+    #511); each kernel gets its own short socket directory (Unix socket paths are limited to
+    about 100 characters), so parallel kernels cannot collide on socket names either.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
@@ -268,6 +317,10 @@ def _ipc_kernel_manager_class():
         @default("transport")
         def _default_transport(self):
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(socket_dir, "kernel")
 
     return IPCKernelManager
 
@@ -287,8 +340,24 @@ def _environment(updates: dict[str, str]):
                 os.environ[key] = value
 
 
+def _normalise_executed(path: Path) -> None:
+    """Drop what varies between identical runs: papermill's and nbclient's time stamps."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for meta in [nb.metadata.get("papermill", {})] + [c.metadata.get("papermill", {}) for c in nb.cells]:
+        for key in ("start_time", "end_time", "duration"):
+            if key in meta:
+                meta[key] = None
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+    nbformat.write(nb, path)
+
+
 def execute(task: Task) -> Result:
-    """Run one notebook into a staging directory; promote its outputs only on success."""
+    """Run one notebook into its staging directory; the caller promotes the outputs."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -301,60 +370,162 @@ def execute(task: Task) -> Result:
     executed = task.build_dir / "notebooks" / f"{nb.stem}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
 
-    environment = {RECORD_ENV: str(record), "PYTHONHASHSEED": "0",
-                   "JUPYTER_PATH": task.jupyter_path,
+    environment = {RECORD_ENV: str(record), "PYTHONHASHSEED": "0", "JUPYTER_PATH": task.jupyter_path,
+                   PROVENANCE_ENV: json.dumps(task.provenance, sort_keys=True),
                    "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_SOURCE_DATE_EPOCH)}
     parameters = dict(task.parameters, output_dir=str(staging / "out"))
+    sockets = tempfile.mkdtemp(prefix="bp-")
     started = time.monotonic()
-    status, message, outputs, records = "ok", "", [], []
-    finished = False  # False while an interrupt (Ctrl-C, SIGTERM) propagates through `finally`
+    status, message, records = "ok", "", []
+    finished = False  # stays False while an interrupt (Ctrl-C, SIGTERM) propagates
+    current = {"cell": None}  # index of the cell being executed (nbclient's on_cell_execute hook)
+
+    def on_cell_execute(cell, cell_index):  # noqa: ARG001 - nbclient's hook signature
+        current["cell"] = cell_index
+
+    def where() -> str:
+        return f"cell {current['cell']}" if current["cell"] is not None else _failed_cell(staged_nb)
     try:
         with _environment(environment):
             papermill.execute_notebook(
                 str(nb.path), str(staged_nb), parameters=parameters, kernel_name=task.kernel_name,
                 language="python", progress_bar=task.progress, cwd=str(nb.path.parent),
-                execution_timeout=task.timeout, start_timeout=120,
-                kernel_manager_class=_ipc_kernel_manager_class())
+                execution_timeout=task.timeout, start_timeout=120, record_timing=False,
+                kernel_manager_class=_ipc_kernel_manager_class(sockets), on_cell_execute=on_cell_execute)
     except papermill.PapermillExecutionError as exc:
         status, message = "failed", f"cell {exc.cell_index}: {exc.ename}: {exc.evalue}"
     except CellTimeoutError:
-        status, message = "failed", f"{_failed_cell(staged_nb)}: exceeded the per-cell timeout of {task.timeout:g} s"
+        status, message = "failed", f"{where()}: exceeded the per-cell timeout of {task.timeout:g} s"
     except DeadKernelError:
-        status, message = "failed", f"{_failed_cell(staged_nb)}: the kernel died"
+        status, message = "failed", f"{where()}: the kernel died"
     except Exception as exc:  # noqa: BLE001 - any other failure is reported, not raised
-        status, message = "failed", f"{type(exc).__name__}: {exc}"
+        status, message = "failed", f"{where() or 'start'}: {type(exc).__name__}: {exc}"
     else:
         finished = True
     finally:
-        # Keep the executed notebook whatever happened; drop staged outputs unless promoted below.
+        # The executed notebook is kept whatever happened; staged outputs only if it succeeded.
         if staged_nb.exists():
+            _normalise_executed(staged_nb)
             os.replace(staged_nb, executed)
         if record.exists():
             records = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines() if line]
-        if finished:
-            outputs = _promote(staging / "out", task.output_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-    seconds = time.monotonic() - started
-    return Result(nb.stem, status, seconds, outputs, message, str(executed), records)
+        if not finished or status != "ok":
+            shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(sockets, ignore_errors=True)
+    return Result(nb.stem, status, time.monotonic() - started, [], message, str(executed), records,
+                  str(staging / "out") if status == "ok" else "")
 
 
-def _promote(staged_root: Path, output_dir: Path) -> list[str]:
-    """Move staged outputs into place, file by file with atomic renames."""
+@contextmanager
+def _signals_deferred():
+    """Hold SIGINT/SIGTERM while outputs are moved into place, so a promotion is never half done."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _promote(staged_root: Path, output_root: Path) -> list[Path]:
+    """Move staged outputs into place, each with an atomic rename."""
     moved = []
-    for source in sorted(p for p in staged_root.rglob("*") if p.is_file()):
-        target = output_dir / source.relative_to(staged_root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.replace(source, target)
-        except OSError:  # different file system: copy next to the target, then rename
-            tmp = target.with_name(f".{target.name}.tmp")
-            shutil.copy2(source, tmp)
-            os.replace(tmp, target)
-        moved.append(str(target))
+    with _signals_deferred():
+        for source in sorted(p for p in staged_root.rglob("*") if p.is_file()):
+            target = output_root / source.relative_to(staged_root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(source, target)
+            except OSError:  # another file system: copy beside the target, then rename
+                tmp = target.with_name(f".{target.name}.tmp")
+                shutil.copy2(source, tmp)
+                os.replace(tmp, target)
+            moved.append(target)
     return moved
 
 
-def _execute_in_subprocess(task: Task) -> Result:
+# ---------------------------------------------------------------------------------------
+# State: what each notebook read and wrote, for incremental runs and the manifests
+
+
+def _state_path(build_dir: Path, stem: str) -> Path:
+    return build_dir / "state" / f"{stem}.json"
+
+
+def _cell_of(executed: Path, source: Path) -> dict[int, int]:
+    """Execution count (as the kernel saw it while the cell ran) -> index of the cell in the
+    *source* notebook, matched by cell id (the executed copy has papermill's extra cell)."""
+    try:
+        ran = json.loads(executed.read_text(encoding="utf-8"))
+        ids = [c.get("id") for c in json.loads(source.read_text(encoding="utf-8"))["cells"]]
+    except (OSError, ValueError, KeyError):
+        return {}
+    # IPython has already advanced its counter while a cell runs: the cell's own count + 1.
+    return {c["execution_count"] + 1: ids.index(c.get("id")) for c in ran.get("cells", [])
+            if c.get("cell_type") == "code" and c.get("execution_count") is not None and c.get("id") in ids}
+
+
+def _fingerprint(task: Task, library: dict[str, str]) -> dict:
+    return {"notebook": provenance.sha256_file(task.notebook.path), "parameters": task.parameters,
+            "library": provenance.sha256_json(library)}
+
+
+def is_up_to_date(task: Task, library: dict[str, str]) -> bool:
+    """True when the notebook, its parameters, the library, every data file it read and every
+    output it wrote are byte-for-byte what the last successful run recorded."""
+    path = _state_path(task.build_dir, task.notebook.stem)
+    if not path.exists():
+        return False
+    state = json.loads(path.read_text(encoding="utf-8"))
+    if state.get("fingerprint") != json.loads(json.dumps(_fingerprint(task, library), default=str)):
+        return False
+    for name, digest in {**state["inputs"], **state["outputs"]}.items():
+        file = (task.output_root / name) if name in state["outputs"] else provenance.resolve_display_path(name)
+        if not file.exists() or provenance.sha256_file(file) != digest:
+            return False
+    return True
+
+
+def _record_success(task: Task, result: Result, moved: list[Path], library: dict[str, str], commit: str) -> None:
+    """Write the notebook's state and its manifest entries."""
+    nb = task.notebook
+    read = [r["path"] for r in result.records if r["kind"] == "input"]
+    inputs = {provenance.display_path(nb.path): provenance.sha256_file(nb.path),
+              **provenance.file_hashes(read), **library}
+    cells = _cell_of(Path(result.executed), nb.path)
+    by_file = {}
+    for r in result.records:
+        if r["kind"] in ("figure", "table"):
+            for f in r["files"]:
+                by_file[Path(f).resolve()] = r
+    staged_root = Path(result.staged).resolve()
+    entries, outputs = {}, {}
+    for target in moved:
+        rel = target.relative_to(task.output_root).as_posix()
+        digest = provenance.sha256_file(target)
+        outputs[rel] = digest
+        r = by_file.get((staged_root / rel).resolve())
+        if r is None:
+            continue
+        entries[rel] = {"sha256": digest, "kind": r["kind"], "name": r["name"], "format": target.suffix[1:],
+                        "caption": r.get("caption"), "notebook": provenance.display_path(nb.path),
+                        "cell": cells.get(r.get("execution_count")), "parameters": task.parameters,
+                        "inputs": inputs, "package_version": provenance.package_version(), "git_commit": commit}
+    provenance.update_manifests(task.output_root, provenance.display_path(nb.path), entries)
+    state = {"fingerprint": _fingerprint(task, library),
+             "inputs": {k: v for k, v in inputs.items() if k not in library},
+             "outputs": outputs}
+    write_atomically(_state_path(task.build_dir, nb.stem),
+                     (json.dumps(state, indent=1, sort_keys=True, default=str) + "\n").encode())
+    result.outputs = sorted(str(p) for p in moved)
+
+
+def _run_in_worker(task: Task) -> Result:
+    # A worker ignores Ctrl-C: the main process decides, and tears the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     return execute(task)
 
 
@@ -371,36 +542,43 @@ def _rel(path: str) -> str:
 
 def format_summary(results: list[Result]) -> str:
     rows = [("notebook", "status", "time", "outputs")]
-    rows += [(r.stem, r.status, f"{r.seconds:.1f} s", str(len(r.outputs))) for r in results]
+    rows += [(r.stem, "up to date" if r.status == "skipped" else r.status,
+              "-" if r.status == "skipped" else f"{r.seconds:.1f} s", str(len(r.outputs))) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    failed = [r for r in results if r.status != "ok"]
-    for r in failed:
-        lines.append(f"FAILED {r.stem}: {r.message}")
-        lines.append(f"       executed notebook kept at {_rel(r.executed)}")
+    for r in results:
+        if r.status == "failed":
+            lines.append(f"FAILED {r.stem}: {r.message}")
+            lines.append(f"       executed notebook kept at {_rel(r.executed)}")
     return "\n".join(lines)
 
 
+def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def run(names: list[str] | None = None, *, overrides: dict | None = None, params_file: Path | None = None,
-        output_dir: Path | None = None, jobs: int = 1, timeout: float | None = None,
-        progress: bool = True, notebooks_dir: Path | None = None, stream=None) -> int:
-    """Run the notebooks; return the exit code (0 ok, 1 a notebook failed, 2 bad input)."""
+        output_dir: Path | None = None, jobs: int | None = None, timeout: float | None = None,
+        progress: bool = True, notebooks_dir: Path | None = None, force: bool = False, stream=None) -> int:
+    """Run the notebooks; return the exit code (0 ok, 1 a notebook failed, 2 bad input, 130 interrupted)."""
     def say(text: str) -> None:
         print(text, file=stream or sys.stdout, flush=True)
 
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     try:
-        notebooks_dir = Path(notebooks_dir) if notebooks_dir else paths.NOTEBOOKS_DIR
-        available = discover_notebooks(notebooks_dir)
-        notebooks = select_notebooks(available, list(names or []))
-        defaults_file = notebooks_dir / "params.yml"
-        files = ([defaults_file] if defaults_file.exists() else []) + ([Path(params_file)] if params_file else [])
-        planned = plan(notebooks, params_files=files, overrides=dict(overrides or {}), available=available)
-        check_data(planned)
         if jobs < 1:
             raise RunError([f"--jobs: value {jobs} — must be at least 1"])
         if timeout is not None and timeout <= 0:
             raise RunError([f"--timeout: value {timeout:g} — must be positive"])
+        notebooks_dir = Path(notebooks_dir) if notebooks_dir else paths.NOTEBOOKS_DIR
+        cache_dir = (Path(output_dir).resolve() / "build") if output_dir else paths.BUILD_DIR
+        available = discover_notebooks(notebooks_dir, cache_dir=cache_dir)
+        notebooks = select_notebooks(available, list(names or []))
+        defaults_file = notebooks_dir / "params.yml"
+        files = ([defaults_file] if defaults_file.exists() else []) + ([Path(params_file)] if params_file else [])
+        planned = plan(notebooks, params_files=files, overrides=dict(overrides or {}), available=available)
+        check_data(planned, cache_dir=cache_dir)
     except RunError as exc:
         say("refused before running anything:")
         for problem in exc.problems:
@@ -409,28 +587,70 @@ def run(names: list[str] | None = None, *, overrides: dict | None = None, params
 
     # --output-dir, else an output_dir parameter, else the project root.
     requested = output_dir or next((v["output_dir"] for _, v in planned if v.get("output_dir")), None)
-    output_root = Path(requested) if requested else paths.PROJECT_ROOT
+    output_root = (Path(requested) if requested else paths.PROJECT_ROOT).resolve()
     build_dir = (output_root / "build") if requested else paths.BUILD_DIR
     kernel_name, jupyter_path = runner_kernelspec(build_dir)
-    tasks = [Task(nb, values, output_root, build_dir, kernel_name, timeout, progress and jobs == 1, jupyter_path)
-             for nb, values in planned]
-    say(f"running {len(tasks)} notebook(s) with {jobs} job(s) "
-        f"[{_dt.datetime.now().strftime('%H:%M:%S')}]")
-    results: list[Result] = []
-    if jobs == 1:
-        for i, task in enumerate(tasks, 1):
-            say(f"[{i}/{len(tasks)}] {task.notebook.stem} ...")
-            result = execute(task)
-            say(f"[{i}/{len(tasks)}] {result.stem}: {result.status} ({result.seconds:.1f} s, "
-                f"{len(result.outputs)} outputs)")
-            results.append(result)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_execute_in_subprocess, t) for t in tasks]
-            for i, future in enumerate(futures, 1):
-                result = future.result()
-                say(f"[{i}/{len(tasks)}] {result.stem}: {result.status} ({result.seconds:.1f} s)")
-                results.append(result)
+    library = provenance.library_hashes()
+    commit = provenance.git_commit()
+    tasks = []
+    for nb, values in planned:
+        params = {k: v for k, v in values.items() if k != "output_dir"}
+        embedded = {"package_version": provenance.package_version(),
+                    "inputs_sha256": provenance.sha256_json({"notebook": provenance.sha256_file(nb.path),
+                                                            "library": library, "parameters": params})}
+        tasks.append(Task(nb, params, output_root, build_dir, kernel_name, jupyter_path, timeout,
+                          progress and jobs == 1, embedded))
+
+    results: dict[str, Result] = {}
+    pending = []
+    for task in tasks:
+        if not force and is_up_to_date(task, library):
+            results[task.notebook.stem] = Result(task.notebook.stem, "skipped")
+        else:
+            pending.append(task)
+    say(f"running {len(pending)} of {len(tasks)} notebook(s) with {min(jobs, max(len(pending), 1))} job(s)"
+        + ("" if len(pending) == len(tasks) else f"; {len(tasks) - len(pending)} up to date (use --force to re-run)"))
+
+    def finish(task: Task, result: Result, i: int) -> None:
+        if result.status == "ok":
+            moved = _promote(Path(result.staged), output_root)
+            shutil.rmtree(Path(result.staged).parent, ignore_errors=True)
+            _record_success(task, result, moved, library, commit)
+        results[task.notebook.stem] = result
+        say(f"[{i}/{len(pending)}] {result.stem}: {result.status} ({result.seconds:.1f} s, "
+            f"{len(result.outputs)} outputs)")
+
+    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt) \
+        if threading.current_thread() is threading.main_thread() else None
+    pool = None
+    try:
+        if jobs == 1 or len(pending) <= 1:
+            for i, task in enumerate(pending, 1):
+                say(f"[{i}/{len(pending)}] {task.notebook.stem} ...")
+                finish(task, execute(task), i)
+        else:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(pending)),
+                                       mp_context=multiprocessing.get_context("spawn"))
+            futures = {pool.submit(_run_in_worker, task): task for task in pending}
+            for i, future in enumerate(as_completed(futures), 1):
+                finish(futures[future], future.result(), i)
+    except KeyboardInterrupt:
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(build_dir / "staging", ignore_errors=True)
+        say("interrupted: outputs already in place are complete; nothing partial was written")
+        return EXIT_INTERRUPTED
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+
+    if any(r.status == "ok" for r in results.values()) or not (output_root / "exhibits.md").exists():
+        write_atomically(output_root / "exhibits.md", provenance.render_exhibits(output_root).encode())
+    ordered = [results[t.notebook.stem] for t in tasks]
     say("")
-    say(format_summary(results))
-    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
+    say(format_summary(ordered))
+    return EXIT_OK if all(r.status in ("ok", "skipped") for r in ordered) else EXIT_FAILED

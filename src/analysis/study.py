@@ -9,6 +9,8 @@ and embed the notebook's name and parameters as provenance, so no notebook repea
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from .levels import add_levels
 from .load import Dataset, join_engagement_details, load_dataset
 from .pairings import add_pairing, compute_pairings
 from .parameters import ParameterError, check_person_ids, validate_parameters
+from .outputs import PROVENANCE_ENV
 from .tables import write_table
 
 
@@ -44,8 +47,13 @@ class Study:
 
     @property
     def provenance(self) -> dict:
-        return {"notebook": self.notebook, "parameters": self.parameters,
-                "dataset_version": self.dataset.version}
+        """Embedded in every figure: what made it (the runner adds the digest of its inputs)."""
+        provenance = {"notebook": self.notebook, "parameters": self.parameters,
+                      "dataset_version": self.dataset.version}
+        from_runner = os.environ.get(PROVENANCE_ENV)
+        if from_runner:
+            provenance.update(json.loads(from_runner))
+        return provenance
 
     def save_figure(self, figure: Figure | Axes, name: str, *, caption: str) -> list[Path]:
         """Save a figure (or the figure of an axes) in the run's formats, with provenance."""

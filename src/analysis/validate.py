@@ -10,7 +10,8 @@ Three layers of checks, in order:
 2. the table schema declared in ``datapackage.json``: columns, types, required, enum,
    pattern, minimum/maximum, unique, primary and foreign keys;
 3. cross-field rules that a Table Schema cannot express (end after start, date precision,
-   office held on the date, host side consistent with the country, provenance present).
+   office held on the date, host side consistent with the country, provenance present;
+   trade totals that agree with exports + imports, the USSR only up to 1991).
 """
 
 from __future__ import annotations
@@ -503,6 +504,52 @@ def _check_reported_figures(tables: dict[str, RawTable], problems: list[Problem]
                                     "no such subsection in subsections.csv"))
 
 
+# Bilateral trade: the total may differ from exports + imports by rounding, not by more.
+TRADE_SUM_TOLERANCE = 0.015
+USSR_LAST_YEAR = 1991
+
+
+def _number_text(x: float) -> str:
+    """A number as a short decimal: 6.840000000000001 -> '6.84', 100.0 -> '100'."""
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _check_trade(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
+    table = tables.get("trade")
+    if table is None:
+        return
+    label = _label_for(table)
+    for raw, row, line in zip(table.rows, table.typed, table.lines):
+        total, exports, imports = row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]
+        if total is not None and exports is not None and imports is not None:
+            flows = exports + imports
+            if abs(total - flows) > TRADE_SUM_TOLERANCE * abs(total):
+                problems.append(Problem(label, line, "total_usd_bn", raw["total_usd_bn"],
+                                        f"differs from exports + imports ({_number_text(flows)})"))
+        year = row["year"]
+        if row["partner_state"] == "USSR" and year is not None and year > USSR_LAST_YEAR:
+            problems.append(Problem(label, line, "partner_state", "USSR",
+                                    f"the USSR ceased to exist in {USSR_LAST_YEAR}: the partner in {year} is Russia"))
+        if year is not None and year > today.year:
+            problems.append(Problem(label, line, "year", raw["year"], f"year is after this year ({today.year})"))
+
+
+def _check_announced_counts(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
+    table = tables.get("announced_counts")
+    if table is None:
+        return
+    label = _label_for(table)
+    for row, line in zip(table.typed, table.lines):
+        day = row["date"]
+        if day is None:
+            continue
+        if day > today:
+            problems.append(Problem(label, line, "date", day.isoformat(), f"date is after today ({today})"))
+        if row["date_precision"] == "month" and day.day != 1:
+            problems.append(Problem(label, line, "date_precision", "month",
+                                    f"month precision needs the date on the 1st of the month (got {day.isoformat()})"))
+
+
 def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
     table = tables.get("periods")
     if table is None:
@@ -551,6 +598,8 @@ def read_tables(data_dir: Path | str | None = None, *, package: Package | None =
     _check_documents(tables, problems)
     _check_periods(tables, problems, today)
     _check_reported_figures(tables, problems)
+    _check_trade(tables, problems, today)
+    _check_announced_counts(tables, problems, today)
     return tables, sorted(problems, key=_problem_sort_key)
 
 

