@@ -26,6 +26,7 @@ OK_OUTPUT_FOR_THE_FIXTURE = (
     "  trade                3 rows\n"
     "  economy              2 rows\n"
     "  announced_counts     2 rows\n"
+    "  claims               3 rows\n"
 )
 
 

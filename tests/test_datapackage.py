@@ -46,7 +46,7 @@ def test_frictionless_validates_the_shipped_package():
     errors = frictionless_errors(report)
     print(errors)
     assert report.valid, errors
-    assert len(report.tasks) == 11
+    assert len(report.tasks) == 12
 
 
 def test_frictionless_validates_the_fixture(fixture_package):
@@ -56,7 +56,7 @@ def test_frictionless_validates_the_fixture(fixture_package):
     assert report.valid, errors
     assert [task.name for task in report.tasks] == [
         "subsections", "persons", "offices", "engagements", "documents", "periods", "errata", "reported_figures",
-        "trade", "economy", "announced_counts"]
+        "trade", "economy", "announced_counts", "claims"]
 
 
 def test_frictionless_rejects_a_broken_fixture(fixture_package):
@@ -92,6 +92,7 @@ def test_every_resource_has_a_primary_key(descriptor):
         "trade": ["year", "reporter"],
         "economy": ["year", "country", "indicator"],
         "announced_counts": ["milestone_id"],
+        "claims": ["claim_id"],
     }
 
 

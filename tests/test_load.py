@@ -123,13 +123,13 @@ def test_loads_from_a_custom_directory(minimal_dir, dataset):
     assert {name: len(frame) for name, frame in dataset.tables().items()} == {
         "subsections": 3, "persons": 4, "offices": 5, "engagements": 6,
         "documents": 3, "periods": 1, "errata": 1, "reported_figures": 2,
-        "trade": 3, "economy": 2, "announced_counts": 2}
+        "trade": 3, "economy": 2, "announced_counts": 2, "claims": 3}
     assert dataset.engagements["engagement_id"].tolist() == [f"E000{i}" for i in range(1, 7)]
 
 
 def test_version_comes_from_the_descriptor(dataset):
     descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
-    assert dataset.version == descriptor["version"] == "0.3.0"
+    assert dataset.version == descriptor["version"] == "0.4.0"
 
 
 def test_columns_follow_the_descriptor(dataset):

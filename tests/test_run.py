@@ -19,15 +19,19 @@ pytestmark = pytest.mark.notebook
 FIGURES = {
     "01_timeline": ["timeline"],
     "02_meeting_frequency": ["engagements_per_year", "engagements_per_year_by_mode", "pairing_rates",
-                             "pairing_counts", "mode_mix", "level_mix", "cumulative_pair"],
-    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry"],
-    "04_trade": ["trade_reported"],
+                             "pairing_counts", "mode_mix", "level_mix", "cumulative_pair", "counting_rules"],
+    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry", "economic_asymmetry"],
+    "04_trade": ["trade"],
+    "05_claims": [],
 }
 TABLES = {
     "01_timeline": ["engagement_list"],
-    "02_meeting_frequency": ["engagements_per_decade", "pairing_rates", "remote_share_by_period", "cumulative_pair"],
-    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry", "first_visits"],
-    "04_trade": ["reported_trade_figures"],
+    "02_meeting_frequency": ["engagements_per_decade", "pairing_rates", "remote_share_by_period", "cumulative_pair",
+                             "announced_counts_comparison"],
+    "03_asymmetry": ["direction_by_pairing", "direction_by_period", "protocol_asymmetry", "first_visits",
+                     "economic_asymmetry"],
+    "04_trade": ["trade_series", "reported_vs_official", "reported_trade_figures"],
+    "05_claims": ["claims_ledger", "errata"],
 }
 
 
@@ -118,7 +122,7 @@ def notebooks_with_a_failing_one(tmp_path):
 
 def test_a_failing_notebook_does_not_hide_the_others(tmp_path, capsys, notebooks_with_a_failing_one):
     out = tmp_path / "out"
-    previous = out / "figures" / "trade_reported.svg"
+    previous = out / "figures" / "trade.svg"
     previous.parent.mkdir(parents=True)
     previous.write_text("previous figure")
     code = main(["run", "--quiet", "--notebooks-dir", str(notebooks_with_a_failing_one), "--output-dir", str(out)])

@@ -37,6 +37,7 @@ MINIMAL_COUNTS = {
     "trade": 3,
     "economy": 2,
     "announced_counts": 2,
+    "claims": 3,
 }
 
 
@@ -72,7 +73,7 @@ def test_minimal_fixture_is_valid_and_counts_rows(minimal_dir):
 def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_dir, shipped_data_dir):
     shipped = sorted(p.name for p in shipped_data_dir.glob("*.csv"))
     assert sorted(p.name for p in minimal_dir.glob("*.csv")) == shipped
-    assert len(shipped) == 11
+    assert len(shipped) == 12
     for name in shipped:
         with open(shipped_data_dir / name, newline="", encoding="utf-8") as f:
             shipped_header = next(csv.reader(f))
@@ -85,7 +86,7 @@ def test_shipped_data_is_valid(shipped_data_dir):
     counts = validate_dataset(shipped_data_dir)
     assert list(counts) == ["subsections", "persons", "offices", "engagements",
                             "documents", "periods", "errata", "reported_figures",
-                            "trade", "economy", "announced_counts"]
+                            "trade", "economy", "announced_counts", "claims"]
     assert counts["subsections"] == 48
     assert all(counts[name] > 0 for name in ("persons", "offices", "engagements"))
 
@@ -149,8 +150,9 @@ def test_header_only_engagements_is_an_error(fixture_copy):
     d = fixture_copy()
     d.header_only(ENGAGEMENTS)
     fk = "does not match any engagements.engagement_id"
-    # The documents and the erratum now point at engagements that no longer exist.
+    # The documents, the ordinal claim and the erratum now point at engagements that no longer exist.
     assert problems_in(d.dir) == [
+        cell(d.label("claims.csv"), 3, "engagement_id", "E0004", fk),
         cell(d.label(DOCUMENTS), 2, "engagement_id", "E0001", fk),
         cell(d.label(DOCUMENTS), 3, "engagement_id", "E0002", fk),
         cell(d.label(DOCUMENTS), 4, "engagement_id", "E0002", fk),

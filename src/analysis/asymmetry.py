@@ -37,6 +37,7 @@ __all__ = [
     "compute_economic_asymmetry",
     "compute_first_visits",
     "compute_periods",
+    "prepare_economic_inputs",
 ]
 
 HOST_SIDES: tuple[str, ...] = ("china", "russia", "third_country", "none")
@@ -484,3 +485,32 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     result["russia_trade_dependence"] = _rate(bilateral, column("total_trade_usd", russia_country))
     result["gdp_ratio"] = _rate(column("gdp_usd", china_country), column("gdp_usd", russia_country))
     return result
+
+
+def prepare_economic_inputs(trade: pd.DataFrame, economy: pd.DataFrame | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The data package's trade and economy tables in the shape :func:`compute_economic_asymmetry` takes.
+
+    ``trade.csv`` holds US$ billion per (year, reporter); ``economy.csv`` is long (year,
+    country, indicator, value). Values stay in US$ billion (the ratios do not depend on the
+    unit); columns are renamed and the economy table is pivoted to one row per year and country.
+    """
+    frame = pd.DataFrame({
+        "year": trade["year"].astype("Int64").astype(np.int64),
+        "reporter": trade["reporter"].astype(str),
+        "total_usd": trade["total_usd_bn"].astype(float),
+        "china_exports_usd": trade["china_exports_usd_bn"].astype(float),
+        "china_imports_usd": trade["china_imports_usd_bn"].astype(float),
+    })
+    if economy is None:
+        return frame, None
+    wide = (economy.assign(indicator=economy["indicator"].astype(str), country=economy["country"].astype(str))
+            .pivot_table(index=["year", "country"], columns="indicator", values="value", aggfunc="first")
+            .reset_index())
+    gdp = pd.DataFrame({
+        "year": wide["year"].astype(np.int64),
+        "country": wide["country"],
+        "gdp_usd": wide["gdp_usd_bn"].astype(float) if "gdp_usd_bn" in wide else np.nan,
+        "total_trade_usd": wide["total_trade_usd_bn"].astype(float) if "total_trade_usd_bn" in wide else np.nan,
+    })
+    return frame, gdp

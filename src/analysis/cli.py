@@ -47,6 +47,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
                progress=not args.quiet, notebooks_dir=args.notebooks_dir, force=args.force)
 
 
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from .claims import compute_claims_ledger, compute_errata_table
+    from .load import load_dataset
+    from .tables import to_markdown, write_table
+
+    try:
+        data = load_dataset(args.data_dir)
+    except DataValidationError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    ledger = compute_claims_ledger(data.claims, data.engagements, data.trade)
+    shown = ledger[["claim_id", "section", "claim", "article_value", "data_value", "official_value", "status"]]
+    print(to_markdown(shown, caption="The article's claims against the data (explanations: --output-dir)."))
+    counts = ledger["status"].value_counts()
+    print(", ".join(f"{counts.get(s, 0)} {s}" for s in ("consistent", "inconsistent", "not checkable")))
+    if args.output_dir:
+        write_table(ledger, "claims_ledger", output_dir=args.output_dir,
+                    caption="The article's checkable claims evaluated against the data.")
+        write_table(compute_errata_table(data.errata), "errata", output_dir=args.output_dir,
+                    caption="Errata: where the article contradicts itself or the record.")
+        print(f"wrote {args.output_dir}/tables/claims_ledger.{{csv,tex,md}} and errata.{{csv,tex,md}}")
+    return EXIT_OK
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from .provenance import compute_status
 
@@ -61,6 +85,18 @@ def _cmd_status(args: argparse.Namespace) -> int:
     counts = {s: sum(r["status"] == s for r in rows) for s in ("current", "stale", "modified", "missing")}
     print(", ".join(f"{n} {s}" for s, n in counts.items()))
     return EXIT_OK if counts["current"] == len(rows) else EXIT_FAILED
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportError, build_report
+
+    try:
+        index = build_report(args.output_dir)
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wrote {index}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the notebooks of another directory (default: notebooks/)")
     p.set_defaults(func=_cmd_run)
 
+    p = sub.add_parser("claims", help="print the claims ledger (the article's claims against the data)",
+                       description="Evaluate every claim specified in data/claims.csv and print the ledger; with "
+                                   "--output-dir also write it (and the errata table) as CSV, LaTeX and Markdown.")
+    p.add_argument("--data-dir", type=Path, default=None, help="directory of CSV tables (default: the packaged data/)")
+    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR", help="also write DIR/tables/claims_ledger.*")
+    p.set_defaults(func=_cmd_claims)
+
     p = sub.add_parser("status", help="which outputs are current and which are stale",
                        description="Compare every output recorded in figures/manifest.json and tables/manifest.json "
                                    "with the working tree: 'stale' when an input (notebook, data file, library module) "
@@ -108,6 +151,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Exit 0 when all are current, 1 otherwise.")
     p.add_argument("--output-dir", type=Path, default=None, metavar="DIR", help="the run's output directory")
     p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("report", help="build reports/index.html, an offline site of every exhibit and its provenance",
+                       description="From the outputs of `beyond-protocol run` build reports/index.html: the dataset "
+                                   "summary, every figure and table with its caption, the claims ledger and errata, "
+                                   "the executed notebooks as HTML and the provenance of each exhibit. "
+                                   "Exit 1 when no run has recorded outputs.")
+    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
+                   help="the run's output directory; the report goes to DIR/reports/ (default: the project root)")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")
     p.add_argument("--output", type=Path, default=None, help="where to write (default: docs/codebook.md)")

@@ -37,6 +37,7 @@ class Dataset:
     trade: pd.DataFrame
     economy: pd.DataFrame
     announced_counts: pd.DataFrame
+    claims: pd.DataFrame
     version: str
     data_dir: Path
 
@@ -141,6 +142,11 @@ def load_economy(data_dir: Path | str | None = None) -> pd.DataFrame:
     return load_dataset(data_dir).economy
 
 
+def load_claims(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The claims ledger's specifications (see analysis.compute_claims_ledger)."""
+    return load_dataset(data_dir).claims
+
+
 def load_announced_counts(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Counts and ordinals of Xi–Putin meetings and visits as officials or media announced them."""
     return load_dataset(data_dir).announced_counts
@@ -184,6 +190,7 @@ __all__ = [
     "Dataset",
     "join_engagement_details",
     "load_announced_counts",
+    "load_claims",
     "load_dataset",
     "load_documents",
     "load_economy",

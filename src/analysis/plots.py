@@ -250,6 +250,10 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
                  ("china_imports_usd_bn", "Chinese imports from Russia", OKABE_ITO["blue"])]
         for column, name, colour in lines:
             ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
+        others = trade[(trade["reporter"] != reporter) & trade["year"].between(start_year, last)]
+        if len(others):
+            ax.scatter(others["year"].astype(int), others["total_usd_bn"].astype(float), s=10, marker="x",
+                       color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters")
         balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
         ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
                label="Russia's balance with China")
@@ -274,5 +278,66 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
     return ax
 
 
+def plot_economic_asymmetry(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Trade dependence of each side (%, left axis) and China/Russia GDP ratio (right axis).
+
+    ``data`` is the output of :func:`compute_economic_asymmetry` with GDP data. Years without
+    a value are left out of each series (points, not interpolated lines across gaps).
+    """
+    ax = _axes(ax, "single", 0.75)
+    years = data["year"].to_numpy()
+    for column, name, colour in (("china_trade_dependence", "Share of China's trade", OKABE_ITO["vermillion"]),
+                                 ("russia_trade_dependence", "Share of Russia's trade", OKABE_ITO["blue"])):
+        values = data[column].astype(float).to_numpy() * 100
+        ax.plot(years, values, marker="o", markersize=3, linewidth=0.8, color=colour, label=name)
+    ax.set_ylabel("China–Russia trade, % of the side's total trade")
+    ax.set_xlabel("Year")
+    ratio = ax.twinx()
+    ratio.plot(years, data["gdp_ratio"].astype(float).to_numpy(), marker="s", markersize=3, linestyle="none",
+               color=OKABE_ITO["black"], label="GDP ratio China/Russia (right)")
+    ratio.set_ylabel("GDP ratio China/Russia")
+    ratio.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0)
+    handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + ratio.get_legend_handles_labels()[1]
+    ax.legend(handles, labels, frameon=False, loc="upper left", fontsize=6)
+    return ax
+
+
+def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_person_id: str,
+                        milestones: pd.DataFrame | None = None, ax: Axes | None = None) -> Axes:
+    """Cumulative meetings of a pair under each counting rule, with announced counts overlaid.
+
+    ``milestones`` (from :func:`compare_announced_counts`, meeting counts since 2013) are drawn
+    as hollow markers at their date and announced value, so the gaps stay visible.
+    """
+    from .milestones import COUNTING_RULES, compute_cumulative_by_rule
+
+    ax = _axes(ax, "double", 0.4)
+    cumulative = compute_cumulative_by_rule(data, china_person_id=china_person_id, russia_person_id=russia_person_id)
+    names = {"in_person": "In person", "in_person_video": "In person + video",
+             "all_contacts": "In person + video + phone"}
+    colours = [OKABE_ITO["blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["vermillion"]]
+    for (rule, _), colour in zip(COUNTING_RULES.items(), colours):
+        if len(cumulative):
+            ax.step(cumulative["start_date"], cumulative[rule], where="post", color=colour, linewidth=1.0,
+                    label=names[rule])
+    if milestones is not None and len(milestones):
+        m = milestones[(milestones["count_of"] == "xi_putin_meetings")
+                       & milestones["scope"].isin(["since_2013", "to_date"])]
+        value = m["announced"].str.extract(r"(\d+)")[0].astype(float)
+        for side, marker in (("china", "o"), ("russia", "D"), ("other", "^")):
+            sel = (m["side"] == side).to_numpy()
+            ax.scatter(m.loc[sel, "date"], value[sel], s=24, marker=marker, facecolor="none",
+                       edgecolor=OKABE_ITO["black"], linewidth=0.8, zorder=4,
+                       label=f"Announced ({'China' if side == 'china' else 'Russia' if side == 'russia' else 'media'})")
+    ax.set_ylabel("Cumulative meetings since 2013")
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    _legend(ax, fontsize=6)
+    return ax
+
+
 __all__ = ["plot_cumulative", "plot_direction_of_travel", "plot_engagements_per_year", "plot_mix",
-           "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "plot_trade"]
+           "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "plot_trade",
+           "plot_economic_asymmetry", "plot_counting_rules"]

@@ -550,6 +550,24 @@ def _check_announced_counts(tables: dict[str, RawTable], problems: list[Problem]
                                     f"month precision needs the date on the 1st of the month (got {day.isoformat()})"))
 
 
+def _check_claims(tables: dict[str, RawTable], problems: list[Problem]) -> None:
+    """A claim specification must carry what its check needs."""
+    table = tables.get("claims")
+    if table is None:
+        return
+    label = _label_for(table)
+    needs = {"count": ("article_value", "from_date"), "ordinal": ("article_value", "from_date", "engagement_id"),
+             "trade": ("article_value", "year", "reporters"), "target": ("year", "reporters"),
+             "not_checkable": ("reason",)}
+    for row, line in zip(table.typed, table.lines):
+        for name in needs.get(row["check"], ()):
+            if row[name] in (None, ""):
+                problems.append(Problem(label, line, name, "", f"a '{row['check']}' claim needs {name}"))
+        if row["from_date"] and row["to_date"] and row["to_date"] < row["from_date"]:
+            problems.append(Problem(label, line, "to_date", row["to_date"].isoformat(),
+                                    f"before from_date ({row['from_date'].isoformat()})"))
+
+
 def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
     table = tables.get("periods")
     if table is None:
@@ -598,6 +616,7 @@ def read_tables(data_dir: Path | str | None = None, *, package: Package | None =
     _check_documents(tables, problems)
     _check_periods(tables, problems, today)
     _check_reported_figures(tables, problems)
+    _check_claims(tables, problems)
     _check_trade(tables, problems, today)
     _check_announced_counts(tables, problems, today)
     return tables, sorted(problems, key=_problem_sort_key)
