@@ -20,7 +20,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from .outputs import record_output, resolve_output_dir, write_atomically
+from .outputs import check_output_request, record_output, resolve_output_dir, write_atomically
 from .style import set_paper_style
 
 from .codes import FIGURE_FORMATS as FORMATS  # noqa: E402
@@ -82,12 +82,7 @@ def save_figure(fig: Figure, name: str, *, output_dir: str | Path | None = None,
     close
         Close the figure after saving (frees memory in long notebooks).
     """
-    if not name or not all(c.isalnum() or c in "_-" for c in name):
-        raise ValueError(f"figure name must be letters, digits, '_' or '-': {name!r}")
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"unknown figure format(s) {unknown or formats!r}; use any of {', '.join(FORMATS)}")
+    formats = check_output_request("figure", name, formats, FORMATS)
     directory = resolve_output_dir(output_dir) / "figures"
     written = []
     for fmt in formats:

@@ -25,6 +25,17 @@ def resolve_output_dir(output_dir: str | Path | None) -> Path:
     return Path(output_dir) if output_dir not in (None, "") else paths.PROJECT_ROOT
 
 
+def check_output_request(kind: str, name: str, formats, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """Validate an output's file stem and formats; return the formats as a tuple."""
+    if not name or not all(c.isalnum() or c in "_-" for c in name):
+        raise ValueError(f"{kind} name must be letters, digits, '_' or '-': {name!r}")
+    formats = tuple(formats)
+    unknown = [f for f in formats if f not in allowed]
+    if unknown or not formats:
+        raise ValueError(f"unknown {kind} format(s) {unknown or formats!r}; use any of {', '.join(allowed)}")
+    return formats
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write bytes to ``path`` through a temporary file in the same directory and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)

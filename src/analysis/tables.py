@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .outputs import record_output, resolve_output_dir, write_atomically
+from .outputs import check_output_request, record_output, resolve_output_dir, write_atomically
 
 FORMATS = ("csv", "tex", "md")
 LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
@@ -81,12 +81,7 @@ def write_table(table: pd.DataFrame, name: str, *, output_dir: str | Path | None
     The index is not written: reset it first if it carries data. ``decimals`` applies to
     floats in the LaTeX and Markdown versions; the CSV keeps full precision.
     """
-    if not name or not all(c.isalnum() or c in "_-" for c in name):
-        raise ValueError(f"table name must be letters, digits, '_' or '-': {name!r}")
-    formats = tuple(formats)
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise ValueError(f"unknown table format(s) {unknown or formats!r}; use any of {', '.join(FORMATS)}")
+    formats = check_output_request("table", name, formats, FORMATS)
     render = {"csv": lambda: to_csv(table),
               "tex": lambda: to_latex(table, caption=caption, decimals=decimals),
               "md": lambda: to_markdown(table, caption=caption, decimals=decimals)}
