@@ -1,0 +1,99 @@
+"""The numbers a paper quotes, as LaTeX macros computed from the data.
+
+A paper should never type a count by hand: ``paper/main.tex`` writes ``\\TotalEngagements``
+and ``\\input{tables/macros}`` defines it. :func:`compute_paper_numbers` computes every such
+number from a :class:`~analysis.study.Study` (so the notebook's parameters apply: period,
+levels, modes); :func:`write_macros` writes them as ``<output_dir>/tables/macros.tex`` and
+announces the file to the runner, which records it in ``tables/manifest.json`` with the data
+files it was computed from. Output is deterministic (no time stamps).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .outputs import record_output, resolve_output_dir, write_atomically
+from .tables import latex_escape
+
+MACROS_NAME = "macros"
+REMOTE = ("phone", "video", "virtual_conference")
+# The pair whose meetings the paper counts (persons.person_id).
+XI, PUTIN = "xi_jinping", "putin_vladimir"
+TRADE_YEAR, TRADE_REPORTER = 2024, "china_customs"
+_NAME = re.compile(r"^[A-Za-z]+$")
+NOT_AVAILABLE = "n/a"
+
+
+def _count(mask) -> int:
+    return int(pd.Series(mask).fillna(False).astype(bool).sum())
+
+
+def compute_paper_numbers(study) -> pd.DataFrame:
+    """Every number the paper quotes: ``macro`` (a LaTeX command name, letters only),
+    ``value`` (the text the macro expands to) and ``description``.
+
+    Engagement counts are of ``study.engagements`` (the study's period, levels and modes);
+    the Xi–Putin counts are of the engagements whose principals are exactly Xi Jinping and
+    Vladimir Putin; errata count rows of ``errata.csv``; the trade value is the
+    ``china_customs`` figure for 2024 in ``trade.csv`` (``n/a`` when the table lacks it).
+    """
+    engagements = study.engagements
+    data = study.dataset
+    in_article = engagements["in_article"].astype(bool)
+    pair = engagements[(engagements["china_person_id"] == XI) & (engagements["russia_person_id"] == PUTIN)]
+    errata = data.errata
+    trade = data.trade
+    row = trade[(trade["year"] == TRADE_YEAR) & (trade["reporter"] == TRADE_REPORTER)]
+    trade_value = f"{float(row['total_usd_bn'].iloc[0]):.1f}" if len(row) else NOT_AVAILABLE
+    years = engagements["start_date"].dt.year
+    rows = [
+        ("DatasetVersion", data.version, "version of the data package (data/datapackage.json)"),
+        ("StudyStartYear", study.parameters["start_year"], "first year of the study period (parameter start_year)"),
+        ("StudyEndYear", study.parameters["end_year"], "last year of the study period (parameter end_year)"),
+        ("TotalEngagements", len(engagements), "engagements in the study period, levels and modes"),
+        ("EngagementsInArticle", _count(in_article), "of these, engagements the article describes"),
+        ("EngagementsFromRecord", _count(~in_article), "of these, engagements added from the record"),
+        ("InPersonEngagements", _count(engagements["mode"] == "in_person"), "of these, in person"),
+        ("RemoteEngagements", _count(engagements["mode"].isin(REMOTE)), "of these, by phone, video or virtual conference"),
+        ("FirstEngagementYear", int(years.min()) if len(engagements) else NOT_AVAILABLE, "year of the first engagement"),
+        ("LastEngagementYear", int(years.max()) if len(engagements) else NOT_AVAILABLE, "year of the last engagement"),
+        ("XiPutinEngagements", len(pair), "engagements between Xi Jinping and Vladimir Putin, all modes"),
+        ("XiPutinMeetings", _count(pair["mode"] == "in_person"), "of these, in-person meetings"),
+        ("XiPutinRemote", _count(pair["mode"].isin(REMOTE)), "of these, calls, video calls and virtual conferences"),
+        ("ErrataCount", len(errata), "errata: where the article contradicts itself or the record"),
+        ("ErrataInternal", _count(errata["kind"] == "internal"), "errata where the article contradicts itself"),
+        ("ErrataRecord", _count(errata["kind"] == "record"), "errata where the article contradicts the record"),
+        ("TradeTwentyTwentyFour", trade_value,
+         f"China-Russia trade in {TRADE_YEAR}, US$ billion ({TRADE_REPORTER} in trade.csv)"),
+    ]
+    return pd.DataFrame([(name, str(value), text) for name, value, text in rows],
+                        columns=["macro", "value", "description"])
+
+
+def render_macros(numbers: pd.DataFrame) -> str:
+    """``\\newcommand`` lines, one per number, each with its description as a comment."""
+    lines = ["% Numbers quoted in the paper, computed from the data by analysis.macros (do not edit:",
+             "% `beyond-protocol run paper_numbers` regenerates this file). In text: \\TotalEngagements{} engagements."]
+    seen = set()
+    for name, value, description in numbers[["macro", "value", "description"]].itertuples(index=False):
+        if not _NAME.match(name) or name in seen:
+            raise ValueError(f"macro name must be letters only and unique: {name!r}")
+        seen.add(name)
+        lines.append(f"\\newcommand{{\\{name}}}{{{latex_escape(str(value))}}}% {description}")
+    return "\n".join(lines) + "\n"
+
+
+def write_macros(study, *, name: str = MACROS_NAME) -> Path:
+    """Write ``<output_dir>/tables/macros.tex`` for ``\\input`` in a paper; return its path."""
+    numbers = compute_paper_numbers(study)
+    path = resolve_output_dir(study.output_dir) / "tables" / f"{name}.tex"
+    write_atomically(path, render_macros(numbers).encode("utf-8"))
+    record_output("table", name, [path], "Numbers quoted in the paper, as LaTeX macros for \\input{tables/macros}.")
+    study.written.append(path)
+    return path
+
+
+__all__ = ["compute_paper_numbers", "render_macros", "write_macros"]
