@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .asymmetry import PERIOD_BREAKS, _period_codes
+from .codes import MODES, REMOTE_MODES  # one definition, importable without pandas
 from .levels import (
     LEVELS,
     _check_bool,
@@ -39,11 +40,6 @@ __all__ = [
     "filter_engagements",
 ]
 
-from .codes import MODES  # noqa: E402  (one definition, importable without pandas)
-"""The data package's engagement modes (used when ``mode`` is not categorical)."""
-
-from .codes import REMOTE_MODES  # noqa: E402
-"""Modes counted as remote engagements."""
 
 FREQUENCIES: tuple[str, ...] = ("year", "decade", "period")
 

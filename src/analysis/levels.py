@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .codes import LEVELS  # one definition, importable without pandas
+
 __all__ = [
     "LEVELS",
     "LEVEL_RANK",
@@ -44,8 +46,6 @@ OFFICE_LEVEL: dict[str, str] = {
 }
 """Level of each office of the data package's ``office`` enum."""
 
-from .codes import LEVELS  # noqa: E402  (one definition, importable without pandas)
-"""The levels in rank order: ``LEVELS[0]`` has rank 1 (highest)."""
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS, start=1)}
 """Rank of each level, 1 = highest."""

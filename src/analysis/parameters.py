@@ -16,7 +16,6 @@ from pathlib import Path
 from .codes import FIGURE_FORMATS, LEVELS, MODES
 
 FIRST_YEAR = 1949  # the People's Republic was founded on 1949-10-01
-TYPE_NAMES = ("int", "float", "str", "bool", "list")
 
 
 class ParameterError(ValueError):

@@ -80,6 +80,7 @@ class RawTable:
     """A table as validated text: one dict per data row plus its line number in the file."""
 
     resource: Resource
+    label: str                     # the file name used in messages
     rows: list[dict[str, str]]
     lines: list[int]
     typed: list[dict[str, object]]
@@ -266,7 +267,7 @@ def _read_table(data_dir: Path, resource: Resource, problems: list[Problem]) -> 
             return None
     columns = [h.strip() for h in header]
     known = {name: resource.field(name) for name in columns if name in resource.field_names}
-    table = RawTable(resource, [], [], [])
+    table = RawTable(resource, label, [], [], [])
     for line, cells in body:
         if not cells or cells == [""]:
             problems.append(Problem(label, line, None, None, "blank line inside the table"))
@@ -321,7 +322,7 @@ def _check_unique(table: RawTable, label: str, problems: list[Problem]) -> None:
 
 def _check_foreign_keys(tables: dict[str, RawTable], problems: list[Problem]) -> None:
     for table in tables.values():
-        label = _label_for(table)
+        label = table.label
         for fk in table.resource.foreign_keys:
             target = tables.get(fk.resource)
             if target is None:
@@ -375,7 +376,7 @@ def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], tod
     table = tables.get("engagements")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     persons = tables.get("persons")
     offices = tables.get("offices")
     side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
@@ -461,7 +462,7 @@ def _check_offices(tables: dict[str, RawTable], problems: list[Problem], today: 
     table = tables.get("offices")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     persons = tables.get("persons")
     side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
     for row, line in zip(table.typed, table.lines):
@@ -476,7 +477,7 @@ def _check_documents(tables: dict[str, RawTable], problems: list[Problem]) -> No
     table, engagements = tables.get("documents"), tables.get("engagements")
     if table is None or engagements is None:
         return
-    label = _label_for(table)
+    label = table.label
     counts = Counter(r["engagement_id"] for r in engagements.typed)
     duplicated = {i for i, n in counts.items() if n > 1}  # ambiguous: reported as duplicates already
     spans = {r["engagement_id"]: (r["start_date"], r["end_date"]) for r in engagements.typed
@@ -495,7 +496,7 @@ def _check_reported_figures(tables: dict[str, RawTable], problems: list[Problem]
     table, subsections = tables.get("reported_figures"), tables.get("subsections")
     if table is None or subsections is None:
         return
-    label = _label_for(table)
+    label = table.label
     known = {r["subsection"] for r in subsections.rows}
     for row, line in zip(table.rows, table.lines):
         section = row.get("article_section", "")
@@ -518,7 +519,7 @@ def _check_trade(tables: dict[str, RawTable], problems: list[Problem], today: da
     table = tables.get("trade")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     for raw, row, line in zip(table.rows, table.typed, table.lines):
         total, exports, imports = row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]
         if total is not None and exports is not None and imports is not None:
@@ -538,7 +539,7 @@ def _check_announced_counts(tables: dict[str, RawTable], problems: list[Problem]
     table = tables.get("announced_counts")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     for row, line in zip(table.typed, table.lines):
         day = row["date"]
         if day is None:
@@ -555,7 +556,7 @@ def _check_claims(tables: dict[str, RawTable], problems: list[Problem]) -> None:
     table = tables.get("claims")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     needs = {"count": ("article_value", "from_date"), "ordinal": ("article_value", "from_date", "engagement_id"),
              "trade": ("article_value", "year", "reporters"), "target": ("year", "reporters"),
              "not_checkable": ("reason",)}
@@ -572,7 +573,7 @@ def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: 
     table = tables.get("periods")
     if table is None:
         return
-    label = _label_for(table)
+    label = table.label
     for row, line in zip(table.typed, table.lines):
         _check_dates(label, line, row, problems, today, precision_field=None)
 
@@ -588,13 +589,6 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-_LABELS: dict[int, str] = {}
-
-
-def _label_for(table: RawTable) -> str:
-    return _LABELS[id(table)]
-
-
 def read_tables(data_dir: Path | str | None = None, *, package: Package | None = None,
                 today: date | None = None) -> tuple[dict[str, RawTable], list[Problem]]:
     """Read and check every table; return the tables and all problems found (maybe none)."""
@@ -608,7 +602,6 @@ def read_tables(data_dir: Path | str | None = None, *, package: Package | None =
     for resource in package.resources:
         table = _read_table(data_dir, resource, problems)
         if table is not None:
-            _LABELS[id(table)] = _label(data_dir / resource.path)
             tables[resource.name] = table
     _check_foreign_keys(tables, problems)
     _check_offices(tables, problems, today)
