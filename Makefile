@@ -35,6 +35,7 @@ reproduce: $(STAMP)
 	$(BIN)/beyond-protocol report
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)

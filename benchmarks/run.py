@@ -35,7 +35,9 @@ the runner's "running N of M" line, retried, and the retry is reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import itertools
 import os
 import platform
 import re
@@ -68,8 +70,9 @@ NB_TIME = re.compile(r"\] (\S+): (ok|failed) \(([\d.]+) s")
 def _ensure_environment() -> None:
     """Re-execute under the project's virtualenv if this interpreter cannot import the package."""
     try:
-        import analysis  # noqa: F401
         import pandas  # noqa: F401
+
+        import analysis  # noqa: F401
     except ImportError:
         python = VENV_BIN / "python"
         if python.exists() and Path(sys.executable).resolve() != python.resolve():
@@ -92,7 +95,7 @@ class Measurement:
         self.notes: list[str] = []
         self.failed = False
 
-    def add(self, sample: "Sample") -> None:
+    def add(self, sample: Sample) -> None:
         self.times.append(sample.wall)
         self.cpu.append(sample.cpu)
         self.others.append(sample.others)
@@ -345,7 +348,7 @@ def bench_indicators(sizes: list[int], repeats: dict[int, int]) -> tuple[dict[st
         base, offices, persons = dataset.engagements, dataset.offices, dataset.persons
         source = f"the shipped engagements ({len(base)} rows)"
         pair = ("xi_jinping", "putin_vladimir")
-    except Exception as exc:  # noqa: BLE001 - e.g. data/ mid-edit: fall back to the test fixtures
+    except Exception as exc:
         sys.path.insert(0, str(ROOT / "tests"))
         import indicator_fixtures as fx
 
@@ -445,7 +448,7 @@ def machine() -> dict[str, str]:
     commit = git("rev-parse", "--short", "HEAD")
     dirty = git("status", "--porcelain", "--", "src", "notebooks", "data")
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": nproc,
         "cpu": model,
         "memory": memory,
@@ -521,13 +524,13 @@ def report(info: dict, args, e2e: list[Measurement], extra: dict, imports: list[
               "'×10' columns are the growth factor per 10x rows (10 = linear; below 10 = fixed costs still dominate).",
               "",
               "| function | " + " | ".join(f"10^{len(str(n)) - 1} rows" for n in sizes) + " | "
-              + " | ".join(f"×10: 10^{len(str(a)) - 1}→10^{len(str(b)) - 1}" for a, b in zip(sizes, sizes[1:])) + " |",
+              + " | ".join(f"×10: 10^{len(str(a)) - 1}→10^{len(str(b)) - 1}" for a, b in itertools.pairwise(sizes)) + " |",
               "|---|" + "---:|" * (2 * len(sizes) - 1)]
     totals = {n: sum(timings[k][n] for k in names) for n in sizes}
-    for name in names + ["**all seven**"]:
+    for name in [*names, "**all seven**"]:
         row = totals if name == "**all seven**" else timings[name]
         cells = [f"{row[n]:.4f}" for n in sizes]
-        cells += [f"{row[b] / row[a]:.1f}" if row[a] > 0 else "-" for a, b in zip(sizes, sizes[1:])]
+        cells += [f"{row[b] / row[a]:.1f}" if row[a] > 0 else "-" for a, b in itertools.pairwise(sizes)]
         lines.append(f"| {name if name.startswith('**') else '`' + name + '`'} | " + " | ".join(cells) + " |")
 
     # Targets
@@ -641,10 +644,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if kept is not None:
             shutil.rmtree(kept, ignore_errors=True)
-        try:
+        with contextlib.suppress(OSError):
             BENCH_DIR.rmdir()  # only if empty: another run's directories stay
-        except OSError:
-            pass
     say("[6/7] import time")
     settle(limit, waits, "start-up")
     imports = bench_import(3 if args.quick else 9, 1 if args.quick else 5)

@@ -89,7 +89,7 @@ class DataCopy:
 
     def add_column(self, name: str, column: str, value: str) -> None:
         rows = self.rows(name)
-        self.write_rows(name, [rows[0] + [column]] + [r + [value] for r in rows[1:]])
+        self.write_rows(name, [rows[0] + [column]] + [[*r, value] for r in rows[1:]])
 
     def header_only(self, name: str) -> None:
         self.write_rows(name, self.rows(name)[:1])

@@ -244,7 +244,7 @@ def test_economic_asymmetry_with_gdp(trade, gdp):
 
 def test_economic_asymmetry_validation(trade, gdp):
     mixed = pd.concat([trade, trade.assign(reporter="RUS", total_usd=99.0)], ignore_index=True)
-    with pytest.raises(ValueError, match="several rows for .*pass reporter= one of 'CHN', 'RUS'"):
+    with pytest.raises(ValueError, match=r"several rows for .*pass reporter= one of 'CHN', 'RUS'"):
         compute_economic_asymmetry(mixed)
     chosen = compute_economic_asymmetry(mixed, reporter="RUS")
     assert chosen["bilateral_total_usd"].tolist() == [99.0, 99.0]

@@ -25,10 +25,10 @@ def engagements():
 
 
 def claim(**kwargs):
-    base = dict(claim_id="C1", article_section="2.1", claim="c", figure_id=None, article_value=None,
-                qualifier="exact", check="count", china_person_id=None, russia_person_id=None, modes=None,
-                host_side=None, from_date=pd.NaT, to_date=pd.NaT, engagement_id=None, distinct="engagements",
-                year=None, reporters=None, tolerance_pct=None, reason=None, notes=None)
+    base = {"claim_id": "C1", "article_section": "2.1", "claim": "c", "figure_id": None, "article_value": None,
+                "qualifier": "exact", "check": "count", "china_person_id": None, "russia_person_id": None, "modes": None,
+                "host_side": None, "from_date": pd.NaT, "to_date": pd.NaT, "engagement_id": None, "distinct": "engagements",
+                "year": None, "reporters": None, "tolerance_pct": None, "reason": None, "notes": None}
     base.update(kwargs)
     return base
 
@@ -53,7 +53,7 @@ def test_count_under_a_counting_rule():
 
 def test_visits_counted_as_trips_and_ordinals():
     # A's trips to B's side: T1 (E1+E2) and E5 -> 2 trips; E5 is the 2nd trip, the 3rd engagement
-    trips = dict(china_person_id="a", modes="in_person", host_side="russia", from_date=T("2015-01-01"))
+    trips = {"china_person_id": "a", "modes": "in_person", "host_side": "russia", "from_date": T("2015-01-01")}
     result = ledger(claim(claim_id="C1", article_value=2, distinct="trips", **trips),
                     claim(claim_id="C2", check="ordinal", article_value=2, engagement_id="E5", distinct="trips", **trips),
                     claim(claim_id="C3", check="ordinal", article_value=2, engagement_id="E5", **trips))

@@ -116,7 +116,7 @@ def test_version_is_semver(descriptor):
     assert SEMVER.match(descriptor["version"]), descriptor["version"]
 
 
-@pytest.mark.parametrize("version, ok", [("0.1.0", True), ("1.2.3-rc.1+build.5", True),
+@pytest.mark.parametrize(("version", "ok"), [("0.1.0", True), ("1.2.3-rc.1+build.5", True),
                                          ("0.1", False), ("v0.1.0", False), ("01.0.0", False)])
 def test_semver_pattern_itself(version, ok):
     assert bool(SEMVER.match(version)) is ok

@@ -67,7 +67,7 @@ def test_khrushchev_visits_of_subsection_2_2(data):
     assert set(rows["host_side"]) == {"china"}
 
 
-@pytest.mark.parametrize("subsection, start, end, mode, host", [
+@pytest.mark.parametrize(("subsection", "start", "end", "mode", "host"), [
     ("2.9", "2001-07-15", "2001-07-18", "in_person", "russia"),    # treaty signed in Moscow, 16 July 2001
     ("2.27", "2022-02-24", "2022-02-24", "phone", "none"),          # Wang Yi-Lavrov phone call
     ("2.28", "2022-02-25", "2022-02-25", "phone", "none"),          # Xi-Putin phone call
@@ -112,14 +112,14 @@ def test_internal_contradictions_have_errata(data):
 
 MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July",
                                       "August", "September", "October", "November", "December"], start=1)}
-HEADING_DATE = re.compile(r"^(%s) (\d{1,2})(?:[–-]\d{1,2})?,? (\d{4})" % "|".join(MONTHS))
+HEADING_DATE = re.compile(r"^({}) (\d{{1,2}})(?:[–-]\d{{1,2}})?,? (\d{{4}})".format("|".join(MONTHS)))
 
 
 def test_every_heading_date_the_data_contradict_is_explained(data):
     """A heading dated to the day either falls within its engagement's dates or has an erratum."""
     unexplained = []
     explained = set(data.errata["article_subsection"])
-    for sub, heading in zip(data.subsections["subsection"], data.subsections["heading"]):
+    for sub, heading in zip(data.subsections["subsection"], data.subsections["heading"], strict=False):
         m = HEADING_DATE.match(heading)
         if not m:
             continue
@@ -133,7 +133,7 @@ def test_every_heading_date_the_data_contradict_is_explained(data):
 def test_heading_dates_that_are_wrong(data):
     """Hand-checked: these headings name a day on which the coded engagement did not take place."""
     wrong = []
-    for sub, heading in zip(data.subsections["subsection"], data.subsections["heading"]):
+    for sub, heading in zip(data.subsections["subsection"], data.subsections["heading"], strict=False):
         m = HEADING_DATE.match(heading)
         if m:
             day = pd.Timestamp(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)))
@@ -211,7 +211,7 @@ def test_trade_totals_equal_exports_plus_imports(data):
     # IntelliNews): "$244.81bn … imports from Russia…$129.32bn … exports to Russia … $115.49bn".
     row = t[(t["year"] == 2024) & (t["reporter"] == "china_customs")].iloc[0]
     assert (row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]) == (244.81, 115.49, 129.32)
-    assert 115.49 + 129.32 == pytest.approx(244.81)
+    assert pytest.approx(244.81) == 115.49 + 129.32
     assert row["status"] == "final" and row["partner_state"] == "Russia"
 
 
@@ -229,7 +229,7 @@ def test_economy_rows_are_sourced_and_unique(data):
     assert not e.duplicated(["year", "country", "indicator"]).any()
     # Outlets' own currency conversions are kept only with a note that says so.
     converted = e[e["notes"].fillna("").str.contains("Outlet's own conversion")]
-    assert set(zip(converted["year"], converted["country"])) >= {(2015, "CHN"), (2024, "CHN"), (2025, "RUS")}
+    assert set(zip(converted["year"], converted["country"], strict=False)) >= {(2015, "CHN"), (2024, "CHN"), (2025, "RUS")}
 
 
 def test_announced_counts_have_urls_and_wording(data):

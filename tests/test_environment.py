@@ -67,6 +67,8 @@ def test_ci_runs_the_readme_test_command():
 
 def test_makefile_targets_bootstrap_then_run():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^test: \$\(STAMP\)\n\t\$\(BIN\)/python -m pytest", makefile, re.M)
+    # lint first (ruff over code, tests and notebooks), then the whole test suite
+    assert re.search(r"^test: \$\(STAMP\)\n\t\$\(BIN\)/ruff check src tests benchmarks notebooks\n"
+                     r"\t\$\(BIN\)/python -m pytest", makefile, re.M)
     assert re.search(r"^reproduce: \$\(STAMP\)", makefile, re.M)
     assert "pip install -r requirements.lock" in makefile.replace("$(PIP) install", "pip install")

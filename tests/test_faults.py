@@ -4,7 +4,6 @@ Each must be reported with the notebook, the cell and the error, keep the execut
 leave the previous outputs byte-for-byte intact and no partial file anywhere.
 """
 
-import os
 import signal
 import subprocess
 import sys
@@ -52,7 +51,7 @@ def assert_nothing_lost(out: Path):
     assert not staging.exists() or not any(staging.iterdir())
 
 
-@pytest.mark.parametrize("fault, timeout, expected", [
+@pytest.mark.parametrize(('fault', 'timeout', 'expected'), [
     ('raise ValueError("injected fault")', "60", "cell 3: ValueError: injected fault"),
     ("import os\nos._exit(1)", "60", "cell 3: the kernel died"),
     ("import time\ntime.sleep(60)", "3", "cell 3: exceeded the per-cell timeout of 3 s"),

@@ -62,9 +62,9 @@ def test_pdf_embeds_truetype_fonts(tmp_path):
 def test_png_is_300_dpi_at_column_width(tmp_path):
     png = save_figure(_figure(), "p", output_dir=tmp_path, formats=["png"])[0].read_bytes()
     chunks = _png_chunks(png)
-    width, height = struct.unpack(">II", chunks[b"IHDR"][0][:8])
+    width, _height = struct.unpack(">II", chunks[b"IHDR"][0][:8])
     assert width == round(3.5 * 300)                      # single column: 3.5 in at 300 dpi
-    ppm_x, ppm_y, unit = struct.unpack(">IIB", chunks[b"pHYs"][0])
+    ppm_x, _ppm_y, unit = struct.unpack(">IIB", chunks[b"pHYs"][0])
     assert unit == 1 and round(ppm_x * 0.0254) == 300     # pixels per metre -> dots per inch
 
 
@@ -87,8 +87,8 @@ def test_closes_the_figure_unless_asked(tmp_path):
     assert not plt.fignum_exists(fig.number)
 
 
-@pytest.mark.parametrize("name, formats", [("bad name", ["pdf"]), ("ok", ["jpg"]), ("ok", [])])
+@pytest.mark.parametrize(("name", "formats"), [("bad name", ["pdf"]), ("ok", ["jpg"]), ("ok", [])])
 def test_rejects_bad_names_and_formats(tmp_path, name, formats):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"name|format"):
         save_figure(_figure(), name, output_dir=tmp_path, formats=formats)
     assert not (tmp_path / "figures").exists() or not any((tmp_path / "figures").iterdir())

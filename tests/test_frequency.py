@@ -259,7 +259,7 @@ def test_shipped_per_decade(shipped):
     # 1970s: none. 1980s: E0009 (Gorbachev 1989). 1990s: E0010-E0013. 2000s: E0014-E0019.
     # 2010s: E0020-E0031 and the Xi–Putin rows E0059-E0086 (28). 2020s: E0032-E0058 and
     # E0087-E0103 (17).
-    assert dict(zip(result["decade"], result["n_engagements"])) == {
+    assert dict(zip(result["decade"], result["n_engagements"], strict=False)) == {
         1940: 1, 1950: 3, 1960: 4, 1970: 0, 1980: 1, 1990: 4, 2000: 6, 2010: 40, 2020: 44}
 
 

@@ -13,6 +13,7 @@ Mandatory when CI=true (a missing Chromium fails); skipped elsewhere with the in
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,8 +28,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from _system import free_port, launch_chromium, require_browser
+
 from analysis import paths
 
 pytestmark = pytest.mark.notebook
@@ -78,22 +79,16 @@ def _stop(process: subprocess.Popen, base: str, token: str, runtime: Path) -> No
             pass
     for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
         if process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                pass
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
-                pass
     deadline = time.monotonic() + 15
     while (left := [pid for pid in _processes_using(str(runtime)) if pid != os.getpid()]) and time.monotonic() < deadline:
         time.sleep(0.5)
     for pid in left:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.fixture
@@ -125,7 +120,7 @@ def lab(tmp_path):
     log = tmp_path / "jupyter.log"
     process, base = None, ""
     try:
-        for attempt in range(3):             # a free port can be taken between choosing and binding it
+        for _attempt in range(3):             # a free port can be taken between choosing and binding it
             port = free_port()
             with open(log, "w") as handle:
                 process = subprocess.Popen(

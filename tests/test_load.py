@@ -55,7 +55,7 @@ def test_dates_are_datetime64(dataset):
     assert dataset.periods["end_date"].iloc[0] == pd.Timestamp("1979-12-31")
 
 
-@pytest.mark.parametrize("resource, field", [
+@pytest.mark.parametrize(("resource", "field"), [
     ("engagements", "mode"), ("engagements", "visit_type"), ("engagements", "host_side"),
     ("engagements", "china_office"), ("engagements", "forum"), ("persons", "side"),
     ("offices", "state"), ("documents", "doc_type"), ("errata", "confidence"),
@@ -240,7 +240,7 @@ def test_bad_directory_raises_from_every_loader(fixture_copy):
     d = fixture_copy()
     d.delete("periods.csv")
     for loader in (load_engagements, load_subsections, load_documents):
-        with pytest.raises(DataValidationError, match="periods.csv: file not found"):
+        with pytest.raises(DataValidationError, match=r"periods\.csv: file not found"):
             loader(d.dir)
 
 

@@ -12,8 +12,8 @@ import analysis as bp
 from analysis import paths
 from analysis.macros import compute_paper_numbers, render_macros, write_macros
 
-DEFAULTS = dict(start_year=1949, end_year=2025, levels=["leader", "head_of_government", "minister"],
-                modes=["in_person", "phone", "video", "virtual_conference"])
+DEFAULTS = {"start_year": 1949, "end_year": 2025, "levels": ["leader", "head_of_government", "minister"],
+                "modes": ["in_person", "phone", "video", "virtual_conference"]}
 
 
 def rows(name: str, data_dir=paths.DATA_DIR) -> list[dict]:
@@ -24,7 +24,7 @@ def rows(name: str, data_dir=paths.DATA_DIR) -> list[dict]:
 def numbers(**params) -> dict[str, str]:
     study = bp.prepare_study("test", **{**DEFAULTS, **params})
     table = compute_paper_numbers(study)
-    return dict(zip(table["macro"], table["value"]))
+    return dict(zip(table["macro"], table["value"], strict=False))
 
 
 def test_numbers_match_hand_counts_of_the_data():

@@ -35,7 +35,7 @@ def test_every_parameter_is_typed_commented_and_seen_by_papermill(path):
     declared = papermill.inspect_notebook(str(path))
     # papermill skips lines it cannot parse (e.g. a second '=' in the comment): none may be lost
     assert len(declared) == len(lines)
-    assert SHARED <= set(declared)
+    assert set(declared) >= SHARED
     for name, p in declared.items():
         assert p["inferred_type_name"] in ("int", "float", "str", "bool", "list"), name
         assert p["help"], f"{name} has no comment"

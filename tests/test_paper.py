@@ -14,8 +14,8 @@ import re
 import subprocess
 
 import pytest
-
 from _system import INSTALL_POPPLER, INSTALL_TEX, require_tool
+
 from analysis import paths
 
 pytestmark = pytest.mark.notebook

@@ -19,7 +19,7 @@ def test_unknown_name():
         "flag, formats, levels, modes, start_year)"]
 
 
-@pytest.mark.parametrize("name, value, expected", [
+@pytest.mark.parametrize(("name", "value", "expected"), [
     ("start_year", "1990", "parameter 'start_year': value '1990' — expected int, got str"),
     ("start_year", True, "parameter 'start_year': value True — expected int, got bool"),
     ("levels", "leader", "parameter 'levels': value 'leader' — expected list, got str"),
@@ -42,8 +42,8 @@ def test_impossible_values_all_reported():
 
 
 def test_year_outside_study_period():
-    assert check_parameters({"start_year": 1900}, SPECS) == ["parameter 'start_year': value 1900 — outside 1949..%d"
-                                                             % __import__("datetime").date.today().year]
+    assert check_parameters({"start_year": 1900}, SPECS) == ["parameter 'start_year': value 1900 — outside 1949.."
+                                                             f"{__import__('datetime').date.today().year}"]
 
 
 def test_validate_parameters_raises_with_every_problem():

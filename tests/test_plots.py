@@ -48,10 +48,10 @@ def test_engagements_per_year_stacks_counts(engagements):
     # fixture engagements by start year: 1957, 1964, 2015, 2016, 2019 in person; 2020 by phone
     ax = bp.plot_engagements_per_year(engagements, hue="mode", start_year=2014, end_year=2020)
     in_person = [p for p in ax.patches if p.get_facecolor()[:3] == plt.matplotlib.colors.to_rgb(colours_for("mode", ["in_person"])[0])]
-    heights = {int(round(p.get_x() + p.get_width() / 2)): p.get_height() for p in in_person}
+    heights = {round(p.get_x() + p.get_width() / 2): p.get_height() for p in in_person}
     assert heights == {2014: 0, 2015: 1, 2016: 1, 2017: 0, 2018: 0, 2019: 1, 2020: 0}
     phone = [p for p in ax.patches if p.get_facecolor()[:3] == plt.matplotlib.colors.to_rgb(colours_for("mode", ["phone"])[0])]
-    assert {int(round(p.get_x() + p.get_width() / 2)): p.get_height() for p in phone}[2020] == 1
+    assert {round(p.get_x() + p.get_width() / 2): p.get_height() for p in phone}[2020] == 1
 
 
 def test_timeline_one_point_per_engagement(engagements, dataset):

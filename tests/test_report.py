@@ -25,8 +25,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from _system import launch_chromium, require_browser
+
 from analysis import paths
 from analysis.cli import main
 from analysis.report import ReportError, build_report
@@ -71,7 +71,7 @@ def external_sources(path: Path) -> list[str]:
 
 def relative_links(path: Path) -> list[str]:
     out = []
-    for tag, attrs in tags(path):
+    for _tag, attrs in tags(path):
         for attr in ("href", "src"):
             value = attrs.get(attr)
             if value is None:
@@ -239,7 +239,7 @@ def test_report_with_a_missing_output_is_refused(reproduced, tmp_path):
     shutil.copytree(reproduced, copy)
     (copy / "figures" / "timeline.png").unlink()
     before = (copy / "reports" / "index.html").read_bytes()
-    with pytest.raises(ReportError, match="figures/timeline.png"):
+    with pytest.raises(ReportError, match=r"figures/timeline\.png"):
         build_report(copy)
     assert (copy / "reports" / "index.html").read_bytes() == before       # the previous report is kept
 
@@ -249,7 +249,7 @@ def test_report_with_a_missing_output_is_refused(reproduced, tmp_path):
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D401 - keep the test output clean
+    def log_message(self, *args):
         pass
 
 
@@ -288,7 +288,7 @@ def check_in_browser(root: Path, profile: Path, *, screenshot: Path | None = Non
     with serve(root) as base, sync_playwright() as playwright:
         def route(request_route):
             url = request_route.request.url
-            if url.startswith(base + "/") or url.startswith("data:"):
+            if url.startswith((base + "/", "data:")):
                 request_route.continue_()
             else:                                            # the site must not need any other host
                 seen["external"].append(url)

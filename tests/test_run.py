@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-import papermill
 import pandas as pd
+import papermill
 import pytest
 
 from analysis import paths
@@ -82,7 +82,7 @@ def test_narrowed_period(tmp_path):
     assert not (tmp_path / "figures" / "timeline.pdf").exists()  # only the named notebook ran
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["-p", "start_yr=1990"], "parameter 'start_yr': value 1990 — unknown parameter"),
     (["-p", "start_year=nineteen"], "parameter 'start_year': value 'nineteen' — expected int, got str"),
     (["-p", "start_year=2010", "-p", "end_year=2000"], "parameter 'start_year': value 2010 — after end_year 2000"),

@@ -34,7 +34,7 @@ def test_category_colours_fixed_across_figures():
 
 
 def test_new_figure_applies_embedding_settings():
-    fig, ax = style.new_figure("double")
+    fig, _ax = style.new_figure("double")
     assert tuple(fig.get_size_inches()) == pytest.approx((7.2, 4.464))
     assert matplotlib.rcParams["pdf.fonttype"] == 42
     assert matplotlib.rcParams["svg.hashsalt"] == "beyond-protocol"

@@ -4,7 +4,6 @@ the install command elsewhere (tests/_system.py)."""
 import sys
 
 import pytest
-
 from _system import require_module, require_tool
 
 MISSING = "beyond-protocol-no-such-tool"

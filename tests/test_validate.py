@@ -113,7 +113,7 @@ def test_crlf_line_endings_are_accepted(fixture_copy):
     assert validate_dataset(d.dir) == MINIMAL_COUNTS
 
 
-@pytest.mark.parametrize("name, table", [(ERRATA, "errata"), (DOCUMENTS, "documents"),
+@pytest.mark.parametrize(("name", "table"), [(ERRATA, "errata"), (DOCUMENTS, "documents"),
                                          (PERIODS, "periods"), (TRADE, "trade"),
                                          (ECONOMY, "economy"), (ANNOUNCED, "announced_counts")])
 def test_header_only_is_allowed_for_optional_tables(fixture_copy, name, table):
@@ -371,7 +371,7 @@ def test_duplicate_composite_primary_key(fixture_copy):
     rows = d.rows(OFFICES)
     duplicate = list(rows[3])  # zhang_wei, head_of_state, 2013-03-14 (line 4)
     duplicate[3] = "President (entered twice)"
-    d.write_rows(OFFICES, rows + [duplicate])
+    d.write_rows(OFFICES, [*rows, duplicate])
     assert problems_in(d.dir) == [
         cell(d.label(OFFICES), 7, "person_id+office+start_date", "zhang_wei|head_of_state|2013-03-14",
              "duplicate primary key (first at line 4)")]
@@ -491,7 +491,7 @@ def test_office_taken_up_after_the_date(fixture_copy):
              "petrov_pyotr did not hold this office on 2015-05-08 (offices.csv: 2015-05-09 to present)")]
 
 
-@pytest.mark.parametrize("column, day", [("start_date", "2015-05-08"), ("end_date", "2015-05-08")])
+@pytest.mark.parametrize(("column", "day"), [("start_date", "2015-05-08"), ("end_date", "2015-05-08")])
 def test_office_held_on_the_first_or_last_day_of_the_term(fixture_copy, column, day):
     # E0002 starts on 2015-05-08: a term that starts or ends that day covers it.
     d = fixture_copy()
@@ -542,7 +542,7 @@ def _move_e0006_to(d, day: str, state: str, country: str) -> None:
         d.set_cell(ENGAGEMENTS, "E0006", column, value)
 
 
-@pytest.mark.parametrize("day, state, country", [("1991-12-25", "USSR", "SUN"),
+@pytest.mark.parametrize(("day", "state", "country"), [("1991-12-25", "USSR", "SUN"),
                                                  ("1991-12-26", "Russia", "RUS")])
 def test_ussr_russia_boundary_valid(fixture_copy, day, state, country):
     d = fixture_copy()

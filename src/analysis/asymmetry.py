@@ -7,6 +7,7 @@ records stretches the article describes as having no engagements.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -74,14 +75,14 @@ def _check_breaks(breaks: Any, labels: Any, *, func: str) -> tuple[tuple[int, ..
         if isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer)):
             raise ValueError(f"{func}: breaks must be integer years, got {year!r}")
     breaks = tuple(int(y) for y in breaks)
-    for earlier, later in zip(breaks[:-1], breaks[1:]):
+    for earlier, later in itertools.pairwise(breaks):
         if later <= earlier:
             raise ValueError(f"{func}: breaks must be strictly increasing, got {breaks!r}")
     if labels is None:
         if breaks == PERIOD_BREAKS:
             return breaks, PERIOD_LABELS
         ends = [f"{later - 1}" for later in breaks[1:]] + [""]
-        return breaks, tuple(f"{start}–{end}" for start, end in zip(breaks, ends))
+        return breaks, tuple(f"{start}–{end}" for start, end in zip(breaks, ends, strict=False))
     if isinstance(labels, str) or not isinstance(labels, Iterable):
         raise ValueError(f"{func}: labels must be a sequence of strings, got {labels!r}")
     labels = tuple(labels)
@@ -389,7 +390,7 @@ def _check_unique_years(frame: pd.DataFrame, keys: list[str], *, name: str, hint
     duplicated = frame.duplicated(keys, keep=False)
     if duplicated.any():
         first = frame.loc[duplicated, keys].iloc[0].tolist()
-        raise ValueError(f"{func}: {name} has several rows for {dict(zip(keys, first))}; {hint}")
+        raise ValueError(f"{func}: {name} has several rows for {dict(zip(keys, first, strict=False))}; {hint}")
 
 
 def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = None, *,

@@ -58,7 +58,7 @@ def add_cameo_code(engagements: pd.DataFrame) -> pd.DataFrame:
     for symmetric codes (040, 041, 044).
     """
     result = engagements.copy()
-    pairs = [_primary_code(m, h) for m, h in zip(result["mode"].astype(str), result["host_side"].astype(str))]
+    pairs = [_primary_code(m, h) for m, h in zip(result["mode"].astype(str), result["host_side"].astype(str), strict=False)]
     result["cameo_code"] = pd.Series([c for c, _ in pairs], index=result.index, dtype="string")
     result["cameo_source"] = pd.Series([ACTOR[s] if s else pd.NA for _, s in pairs],
                                        index=result.index, dtype="string")

@@ -20,10 +20,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from .codes import FIGURE_FORMATS as FORMATS
 from .outputs import check_output_request, record_output, resolve_output_dir, write_atomically
 from .style import set_paper_style
 
-from .codes import FIGURE_FORMATS as FORMATS  # noqa: E402
 PNG_DPI = 300
 
 

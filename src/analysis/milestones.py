@@ -90,7 +90,7 @@ def compare_announced_counts(engagements: pd.DataFrame, announced: pd.DataFrame,
         if getattr(m, "date_precision", "day") == "month":
             date = date + pd.offsets.MonthEnd(0)  # only the month is known: count to its end
         window = _window(date, m.scope)
-        counts = {rule: pd.NA for rule in COUNTING_RULES}
+        counts = dict.fromkeys(COUNTING_RULES, pd.NA)
         rule, data_value, status = "", pd.NA, "not comparable"
         if m.count_of == "xi_putin_meetings" and window is not None:
             cumulative = compute_cumulative_by_rule(

@@ -127,7 +127,7 @@ def _leader_terms(offices: pd.DataFrame, precedence: dict[str, tuple[str, ...]],
     office = offices["office"].astype("string")
     # Precedence position per (state, office); offices not listed for their state get NaN.
     priority_map = {(s, o): i for s, offs in precedence.items() for i, o in enumerate(offs)}
-    priority = pd.Series(list(zip(state, office)), index=offices.index).map(priority_map)
+    priority = pd.Series(list(zip(state, office, strict=False)), index=offices.index).map(priority_map)
     keep = priority.notna().to_numpy()
     if offices["start_date"].isna().any():
         raise ValueError(f"{func}: offices has missing start_date values")

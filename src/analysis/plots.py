@@ -22,7 +22,6 @@ from .pairings import compute_pairing_rates
 from .style import MODE_MARKERS, OKABE_ITO, colours_for, label, new_figure
 
 
-
 def _axes(ax: Axes | None, width: str = "single", aspect: float = 0.62) -> Axes:
     if ax is not None:
         return ax
@@ -43,7 +42,7 @@ def _stacked_bars(ax: Axes, positions, table: pd.DataFrame, categories, variable
                   horizontal: bool = False, width: float = 0.8) -> None:
     """Stacked bars of the ``categories`` columns of ``table`` at ``positions``."""
     base = np.zeros(len(table))
-    for category, colour in zip(categories, colours_for(variable, categories)):
+    for category, colour in zip(categories, colours_for(variable, categories), strict=False):
         values = table[category].to_numpy(dtype=float)
         if horizontal:
             ax.barh(positions, values, left=base, height=width, color=colour, label=label(category), linewidth=0)
@@ -88,7 +87,7 @@ def plot_timeline(data: pd.DataFrame, *, pairings: pd.DataFrame | None = None,
             ax.text(start + (end - start) / 2, 1.01, p.pairing, transform=top, rotation=90,
                     ha="center", va="bottom", fontsize=5.5)
     modes = [m for m in MODES if (data["mode"] == m).any()]
-    for mode, colour in zip(modes, colours_for("mode", modes)):
+    for mode, colour in zip(modes, colours_for("mode", modes), strict=False):
         sel = (data["mode"] == mode).to_numpy()
         ax.scatter(data.loc[sel, "start_date"], y[sel], marker=MODE_MARKERS[mode], s=16, color=colour,
                    edgecolor="white", linewidth=0.3, label=label(mode), zorder=3)
@@ -128,7 +127,7 @@ def plot_pairing_rates(data: pd.DataFrame, *, pairings: pd.DataFrame, metric: st
     rates = compute_pairing_rates(data, pairings)
     positions = np.arange(len(rates))[::-1]  # chronological, first at the top
     ax.barh(positions, rates[metric].to_numpy(dtype=float), color=OKABE_ITO["blue"], height=0.7)
-    for pos, value in zip(positions, rates[metric]):
+    for pos, value in zip(positions, rates[metric], strict=False):
         ax.text(value, pos, f" {value:.2f}" if metric == "rate_per_year" else f" {int(value)}",
                 va="center", ha="left", fontsize=6)
     ax.set_yticks(positions, rates["pairing"])
@@ -150,7 +149,7 @@ def plot_mix(data: pd.DataFrame, *, variable: str = "mode", start_year: int = 19
     shares = counts[categories].div(totals, axis=0).fillna(0.0) * 100
     positions = np.arange(len(counts))
     _stacked_bars(ax, positions, shares, categories, variable, width=0.75)
-    ax.set_xticks(positions, [f"{int(d)}s\nn={int(n)}" for d, n in zip(counts["decade"], counts["n_engagements"])])
+    ax.set_xticks(positions, [f"{int(d)}s\nn={int(n)}" for d, n in zip(counts["decade"], counts["n_engagements"], strict=False)])
     ax.set_ylabel("Share of engagements (%)")
     ax.set_ylim(0, 100)
     _legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Mode" if variable == "mode" else "Level")
@@ -170,7 +169,7 @@ def plot_direction_of_travel(data: pd.DataFrame, *, by: str = "pairing", ax: Axe
     frame = pd.DataFrame({side: counts[column].to_numpy() for side, column in columns.items()})
     positions = np.arange(len(counts))[::-1]
     _stacked_bars(ax, positions, frame, list(columns), "host_side", horizontal=True, width=0.7)
-    for pos, total, b in zip(positions, counts["n_engagements"], counts["balance_index"]):
+    for pos, total, b in zip(positions, counts["n_engagements"], counts["balance_index"], strict=False):
         ax.text(total, pos, "  B = n/a" if pd.isna(b) else f"  B = {b:+.2f}", va="center", fontsize=6)
     ax.set_yticks(positions, counts[by].astype(str))
     ax.set_xlabel("Engagements")
@@ -211,7 +210,7 @@ def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_i
     if len(cumulative):
         ax.step(cumulative["start_date"], cumulative["cumulative"], where="post", color="0.35", linewidth=0.8)
         present = [m for m in MODES if (cumulative["mode"] == m).any()]
-        for mode, colour in zip(present, colours_for("mode", present)):
+        for mode, colour in zip(present, colours_for("mode", present), strict=False):
             sel = cumulative["mode"] == mode
             ax.scatter(cumulative.loc[sel, "start_date"], cumulative.loc[sel, "cumulative"], s=14,
                        marker=MODE_MARKERS[mode], color=colour, label=label(mode), zorder=3)
@@ -318,7 +317,7 @@ def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_pers
     names = {"in_person": "In person", "in_person_video": "In person + video",
              "all_contacts": "In person + video + phone"}
     colours = [OKABE_ITO["blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["vermillion"]]
-    for (rule, _), colour in zip(COUNTING_RULES.items(), colours):
+    for (rule, _), colour in zip(COUNTING_RULES.items(), colours, strict=False):
         if len(cumulative):
             ax.step(cumulative["start_date"], cumulative[rule], where="post", color=colour, linewidth=1.0,
                     label=names[rule])
@@ -338,6 +337,15 @@ def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_pers
     return ax
 
 
-__all__ = ["plot_cumulative", "plot_direction_of_travel", "plot_engagements_per_year", "plot_mix",
-           "plot_pairing_rates", "plot_protocol_asymmetry", "plot_timeline", "plot_trade",
-           "plot_economic_asymmetry", "plot_counting_rules"]
+__all__ = [
+    "plot_counting_rules",
+    "plot_cumulative",
+    "plot_direction_of_travel",
+    "plot_economic_asymmetry",
+    "plot_engagements_per_year",
+    "plot_mix",
+    "plot_pairing_rates",
+    "plot_protocol_asymmetry",
+    "plot_timeline",
+    "plot_trade",
+]

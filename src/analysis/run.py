@@ -242,7 +242,7 @@ def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None =
         data_dir = values.get("data_dir") or ""
         if data_dir not in person_ids:
             directory = Path(data_dir) if data_dir else paths.DATA_DIR
-            files = sorted(directory.glob("*.csv")) + [paths.DATAPACKAGE]
+            files = [*sorted(directory.glob("*.csv")), paths.DATAPACKAGE]
             code = [Path(__file__).with_name(m) for m in ("validate.py", "schema.py")]
             key = provenance.sha256_json([provenance.file_hashes(files), provenance.file_hashes(code),
                                           str(directory.resolve())])
@@ -380,7 +380,7 @@ def execute(task: Task) -> Result:
     finished = False  # stays False while an interrupt (Ctrl-C, SIGTERM) propagates
     current = {"cell": None}  # index of the cell being executed (nbclient's on_cell_execute hook)
 
-    def on_cell_execute(cell, cell_index):  # noqa: ARG001 - nbclient's hook signature
+    def on_cell_execute(cell, cell_index):
         current["cell"] = cell_index
 
     def where() -> str:
@@ -398,7 +398,7 @@ def execute(task: Task) -> Result:
         status, message = "failed", f"{where()}: exceeded the per-cell timeout of {task.timeout:g} s"
     except DeadKernelError:
         status, message = "failed", f"{where()}: the kernel died"
-    except Exception as exc:  # noqa: BLE001 - any other failure is reported, not raised
+    except Exception as exc:
         status, message = "failed", f"{where() or 'start'}: {type(exc).__name__}: {exc}"
     else:
         finished = True
@@ -545,7 +545,7 @@ def format_summary(results: list[Result]) -> str:
     rows += [(r.stem, "up to date" if r.status == "skipped" else r.status,
               "-" if r.status == "skipped" else f"{r.seconds:.1f} s", str(len(r.outputs))) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for r in results:
         if r.status == "failed":
@@ -554,7 +554,7 @@ def format_summary(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def _raise_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 

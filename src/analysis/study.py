@@ -25,9 +25,9 @@ from .figures import save_figure
 from .frequency import filter_engagements
 from .levels import add_levels
 from .load import Dataset, join_engagement_details, load_dataset
+from .outputs import PROVENANCE_ENV
 from .pairings import add_pairing, compute_pairings
 from .parameters import ParameterError, check_person_ids, validate_parameters
-from .outputs import PROVENANCE_ENV
 from .tables import write_table
 
 

@@ -19,8 +19,8 @@ import matplotlib
 if "MPLBACKEND" not in os.environ and "ipykernel" not in sys.modules:
     matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import seaborn as sns
 
 SINGLE_COLUMN_IN = 3.5
 DOUBLE_COLUMN_IN = 7.2

@@ -262,9 +262,8 @@ def _read_table(data_dir: Path, resource: Resource, problems: list[Problem]) -> 
     if parsed is None:
         return None
     header, body = parsed
-    if not _check_header(header, label, resource, problems):
-        if len(header) == 1 and len(resource.field_names) > 1:
-            return None
+    if not _check_header(header, label, resource, problems) and len(header) == 1 and len(resource.field_names) > 1:
+        return None
     columns = [h.strip() for h in header]
     known = {name: resource.field(name) for name in columns if name in resource.field_names}
     table = RawTable(resource, label, [], [], [])
@@ -276,8 +275,8 @@ def _read_table(data_dir: Path, resource: Resource, problems: list[Problem]) -> 
             problems.append(Problem(label, line, None, None,
                                     f"row has {len(cells)} fields but the header has {len(columns)}"))
             continue
-        row = {name: cell for name, cell in zip(columns, cells) if name in known}
-        typed: dict[str, object] = {name: None for name in resource.field_names}
+        row = {name: cell for name, cell in zip(columns, cells, strict=False) if name in known}
+        typed: dict[str, object] = dict.fromkeys(resource.field_names)
         for name, cell in row.items():
             value, message = _check_cell(known[name], cell)
             if message is not None:
@@ -298,7 +297,7 @@ def _check_unique(table: RawTable, label: str, problems: list[Problem]) -> None:
         if not field.unique:
             continue
         first: dict[str, int] = {}
-        for row, line in zip(table.rows, table.lines):
+        for row, line in zip(table.rows, table.lines, strict=False):
             value = row.get(field.name, "")
             if value == "":
                 continue
@@ -311,7 +310,7 @@ def _check_unique(table: RawTable, label: str, problems: list[Problem]) -> None:
                                 and resource.field(resource.primary_key[0]).unique)
     if resource.primary_key and not single_key_marked_unique:
         first_key: dict[tuple, int] = {}
-        for row, line in zip(table.rows, table.lines):
+        for row, line in zip(table.rows, table.lines, strict=False):
             key = tuple(row.get(k, "") for k in resource.primary_key)
             if key in first_key:
                 problems.append(Problem(label, line, "+".join(resource.primary_key), "|".join(key),
@@ -328,7 +327,7 @@ def _check_foreign_keys(tables: dict[str, RawTable], problems: list[Problem]) ->
             if target is None:
                 continue  # the target table's own problems are already reported
             valid = {tuple(r.get(k, "") for k in fk.reference_fields) for r in target.rows}
-            for row, line in zip(table.rows, table.lines):
+            for row, line in zip(table.rows, table.lines, strict=False):
                 key = tuple(row.get(k, "") for k in fk.fields)
                 if all(v == "" for v in key) or key in valid:
                     continue
@@ -365,11 +364,10 @@ def _check_dates(label: str, line: int, row: dict, problems: list[Problem], toda
             problems.append(Problem(label, line, "date_precision", precision,
                                     "month precision needs start_date on the 1st and end_date on the last day of a month "
                                     f"(got {start.isoformat()} to {end.isoformat()})"))
-    elif precision == "year":
-        if (start.month, start.day) != (1, 1) or (end.month, end.day) != (12, 31):
-            problems.append(Problem(label, line, "date_precision", precision,
-                                    "year precision needs start_date on 1 January and end_date on 31 December "
-                                    f"(got {start.isoformat()} to {end.isoformat()})"))
+    elif precision == "year" and ((start.month, start.day) != (1, 1) or (end.month, end.day) != (12, 31)):
+        problems.append(Problem(label, line, "date_precision", precision,
+                                "year precision needs start_date on 1 January and end_date on 31 December "
+                                f"(got {start.isoformat()} to {end.isoformat()})"))
 
 
 def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], today: date) -> None:
@@ -383,14 +381,14 @@ def _check_engagements(tables: dict[str, RawTable], problems: list[Problem], tod
     terms: dict[tuple[str, str], list[tuple[date, date | None]]] = {}
     unreadable_terms: set[str] = set()  # persons with an invalid term: their problems are reported already
     if offices:
-        for raw, r in zip(offices.rows, offices.typed):
+        for raw, r in zip(offices.rows, offices.typed, strict=False):
             invalid = [k for k in ("office", "start_date", "end_date") if raw.get(k, "") != "" and r[k] is None]
             if invalid or not (r["office"] and r["start_date"]):
                 unreadable_terms.add(raw.get("person_id", ""))
                 continue
             terms.setdefault((r["person_id"], r["office"]), []).append((r["start_date"], r["end_date"]))
 
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         _check_dates(label, line, row, problems, today)
         start = row["start_date"]
         # Principals: the right side, in an office they held on the day.
@@ -465,7 +463,7 @@ def _check_offices(tables: dict[str, RawTable], problems: list[Problem], today: 
     label = table.label
     persons = tables.get("persons")
     side_of = {r["person_id"]: r["side"] for r in persons.typed} if persons else {}
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         _check_dates(label, line, row, problems, today, precision_field=None)
         person, state = row["person_id"], row["state"]
         if side_of.get(person) and state and SIDE_OF_STATE[state] != side_of[person]:
@@ -482,7 +480,7 @@ def _check_documents(tables: dict[str, RawTable], problems: list[Problem]) -> No
     duplicated = {i for i, n in counts.items() if n > 1}  # ambiguous: reported as duplicates already
     spans = {r["engagement_id"]: (r["start_date"], r["end_date"]) for r in engagements.typed
              if r["engagement_id"] not in duplicated}
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         signed, span = row["signed_date"], spans.get(row["engagement_id"])
         if signed and span and span[0] and span[1] and not span[0] <= signed <= span[1]:
             problems.append(Problem(label, line, "signed_date", signed.isoformat(),
@@ -498,7 +496,7 @@ def _check_reported_figures(tables: dict[str, RawTable], problems: list[Problem]
         return
     label = table.label
     known = {r["subsection"] for r in subsections.rows}
-    for row, line in zip(table.rows, table.lines):
+    for row, line in zip(table.rows, table.lines, strict=False):
         section = row.get("article_section", "")
         if section.startswith("2.") and section not in known:
             problems.append(Problem(label, line, "article_section", section,
@@ -520,7 +518,7 @@ def _check_trade(tables: dict[str, RawTable], problems: list[Problem], today: da
     if table is None:
         return
     label = table.label
-    for raw, row, line in zip(table.rows, table.typed, table.lines):
+    for raw, row, line in zip(table.rows, table.typed, table.lines, strict=False):
         total, exports, imports = row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]
         if total is not None and exports is not None and imports is not None:
             flows = exports + imports
@@ -540,7 +538,7 @@ def _check_announced_counts(tables: dict[str, RawTable], problems: list[Problem]
     if table is None:
         return
     label = table.label
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         day = row["date"]
         if day is None:
             continue
@@ -560,7 +558,7 @@ def _check_claims(tables: dict[str, RawTable], problems: list[Problem]) -> None:
     needs = {"count": ("article_value", "from_date"), "ordinal": ("article_value", "from_date", "engagement_id"),
              "trade": ("article_value", "year", "reporters"), "target": ("year", "reporters"),
              "not_checkable": ("reason",)}
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         for name in needs.get(row["check"], ()):
             if row[name] in (None, ""):
                 problems.append(Problem(label, line, name, "", f"a '{row['check']}' claim needs {name}"))
@@ -574,7 +572,7 @@ def _check_periods(tables: dict[str, RawTable], problems: list[Problem], today: 
     if table is None:
         return
     label = table.label
-    for row, line in zip(table.typed, table.lines):
+    for row, line in zip(table.typed, table.lines, strict=False):
         _check_dates(label, line, row, problems, today, precision_field=None)
 
 
