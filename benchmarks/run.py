@@ -315,7 +315,7 @@ def bench_import(repeat_import: int, repeat_load: int) -> list[Measurement]:
              ("import and load (and validate) the shipped data", "import analysis; analysis.load_dataset()",
               repeat_load),
              ("what `beyond-protocol run` and each `--jobs` worker import before a kernel starts",
-              "import analysis.run, papermill", repeat_load),
+              "import analysis.pipeline.run, papermill", repeat_load),
              ("of which jsonschema (via nbformat)", "import jsonschema", repeat_load)]
     results = []
     for label, code, repeat in cases:

@@ -128,8 +128,8 @@ def reproduced(tmp_path_factory) -> Path:
     """Every notebook run once (as `make reproduce` does) into a temporary output root, and the
     report built there: shared by the report, paper and macros tests; the repository's
     figures/ and tables/ are not touched."""
-    from analysis.cli import main
-    from analysis.report import build_report
+    from analysis.pipeline.cli import main
+    from analysis.pipeline.report import build_report
 
     out = tmp_path_factory.mktemp("reproduced")
     assert main(["run", "--quiet", "--jobs", "2", "--output-dir", str(out)]) == 0

@@ -1,6 +1,6 @@
 """Hand-built tables for the indicator tests, typed exactly as :func:`analysis.load_dataset` types them.
 
-The dtype of every column follows the data package (the same rules as ``analysis.load``):
+The dtype of every column follows the data package (the same rules as ``analysis.data.load``):
 date -> datetime64[ns], enum -> categorical with the declared categories, boolean -> bool,
 other strings -> pandas "string". ``test_fixture_dtypes_match_loader`` checks the match.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.schema import load_package
+from analysis.data.schema import load_package
 
 # Synthetic principals: family name first for the Chinese side, last for the Russian side.
 CHINA_A, CHINA_B = "zhang_san", "li_si"

@@ -1,4 +1,4 @@
-"""Tests for analysis.asymmetry: direction of travel, balance index, periods, first visits, economics."""
+"""Tests for analysis.indicators.asymmetry: direction of travel, balance index, periods, first visits, economics."""
 
 from __future__ import annotations
 
@@ -8,15 +8,9 @@ import pytest
 from indicator_fixtures import CHINA_A, RUSSIA_A, make_engagements, make_offices
 
 import analysis
-from analysis.asymmetry import (
-    PERIOD_LABELS,
-    add_period,
-    compute_balance_index,
-    compute_direction_of_travel,
-    compute_economic_asymmetry,
-    compute_first_visits,
-    compute_periods,
-)
+from analysis.indicators.economy import compute_economic_asymmetry
+from analysis.indicators.periods import PERIOD_LABELS, add_period, compute_periods
+from analysis.indicators.travel import compute_balance_index, compute_direction_of_travel, compute_first_visits
 
 T = pd.Timestamp
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 import analysis as bp
-from analysis.claims import compute_claims_ledger, compute_reported_vs_official
-from analysis.cli import main
+from analysis.indicators.claims import compute_claims_ledger, compute_reported_vs_official
+from analysis.pipeline.cli import main
 
 T = pd.Timestamp
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from analysis import paths
-from analysis.cli import main
+from analysis.pipeline.cli import main
 
 # The messages contain an em dash: make the child's output encoding independent of the locale.
 CHILD_ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}

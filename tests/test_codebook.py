@@ -2,7 +2,7 @@
 
 import analysis
 from analysis import paths
-from analysis.codebook import NOTE_KEYS, load_codebook_notes, render_codebook, resolve_codes
+from analysis.data.codebook import NOTE_KEYS, load_codebook_notes, render_codebook, resolve_codes
 
 
 def test_committed_codebook_is_up_to_date():

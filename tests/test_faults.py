@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis.cli import main
+from analysis.pipeline.cli import main
 
 pytestmark = pytest.mark.notebook
 

@@ -6,8 +6,8 @@ import zlib
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis.figures import save_figure
-from analysis.style import new_figure
+from analysis.exhibits.figures import save_figure
+from analysis.exhibits.style import new_figure
 
 
 @pytest.fixture(autouse=True)

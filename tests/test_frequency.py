@@ -1,4 +1,4 @@
-"""Tests for analysis.frequency: counts per year/decade, cumulative, remote and level shares, filter."""
+"""Tests for analysis.indicators.frequency: counts per year/decade, cumulative, remote and level shares, filter."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from indicator_fixtures import CHINA_A, CHINA_B, RUSSIA_A, RUSSIA_B, make_engagements
 
 import analysis
-from analysis.frequency import (
+from analysis.indicators.frequency import (
     compute_cumulative,
     compute_engagements_per_decade,
     compute_engagements_per_year,

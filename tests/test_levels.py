@@ -1,4 +1,4 @@
-"""Tests for analysis.levels: office levels, protocol gap, protocol asymmetry."""
+"""Tests for analysis.indicators.levels: office levels, protocol gap, protocol asymmetry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from indicator_fixtures import make_engagements
 
 import analysis
-from analysis.levels import LEVELS, OFFICE_LEVEL, add_levels, compute_protocol_asymmetry
+from analysis.indicators.levels import LEVELS, OFFICE_LEVEL, add_levels, compute_protocol_asymmetry
 
 
 @pytest.fixture(scope="module")

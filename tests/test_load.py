@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.load import (
+from analysis.data.load import (
     Dataset,
     join_engagement_details,
     load_dataset,
@@ -20,7 +20,7 @@ from analysis.load import (
     load_offices,
     load_subsections,
 )
-from analysis.validate import DataValidationError
+from analysis.data.validate import DataValidationError
 
 # Engagements of the fixture by start date (the file lists E0006, dated 1964, last).
 SORTED_IDS = ["E0001", "E0006", "E0002", "E0003", "E0004", "E0005"]

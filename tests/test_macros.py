@@ -10,7 +10,7 @@ import pytest
 
 import analysis as bp
 from analysis import paths
-from analysis.macros import compute_paper_numbers, render_macros, write_macros
+from analysis.exhibits.macros import compute_paper_numbers, render_macros, write_macros
 
 DEFAULTS = {"start_year": 1949, "end_year": 2025, "levels": ["leader", "head_of_government", "minister"],
                 "modes": ["in_person", "phone", "video", "virtual_conference"]}

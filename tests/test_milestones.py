@@ -3,7 +3,7 @@
 import pandas as pd
 
 import analysis as bp
-from analysis.milestones import compare_announced_counts, compute_cumulative_by_rule, count_visits
+from analysis.indicators.milestones import compare_announced_counts, compute_cumulative_by_rule, count_visits
 
 T = pd.Timestamp
 

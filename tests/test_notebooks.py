@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from analysis import paths
-from analysis.run import discover_notebooks
+from analysis.pipeline.run import discover_notebooks
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 SHARED = {"start_year", "end_year", "levels", "modes", "in_article_only", "data_dir", "output_dir", "formats"}

@@ -1,4 +1,4 @@
-"""Tests for analysis.pairings: leaders, pairings, pairing labels and rates."""
+"""Tests for analysis.indicators.pairings: leaders, pairings, pairing labels and rates."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from indicator_fixtures import (
 )
 
 import analysis
-from analysis.pairings import add_pairing, compute_leaders, compute_pairing_rates, compute_pairings
+from analysis.indicators.pairings import add_pairing, compute_leaders, compute_pairing_rates, compute_pairings
 
 T = pd.Timestamp
 AS_OF = "2012-01-01"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.parameters import ParameterError, ParameterSpec, check_parameters, validate_parameters
+from analysis.pipeline.parameters import ParameterError, ParameterSpec, check_parameters, validate_parameters
 
 SPECS = {n: ParameterSpec(n, t, d) for n, t, d in [
     ("start_year", "int", 1949), ("end_year", "int", 2025), ("levels", "list", ["leader"]),

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.collections import PathCollection
 
 import analysis as bp
-from analysis.style import colours_for
+from analysis.exhibits.style import colours_for
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.cli import main
-from analysis.provenance import compute_status, render_exhibits
+from analysis.pipeline.cli import main
+from analysis.pipeline.provenance import compute_status, render_exhibits
 
 pytestmark = pytest.mark.notebook
 

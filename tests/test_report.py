@@ -28,8 +28,8 @@ import pytest
 from _system import launch_chromium, require_browser
 
 from analysis import paths
-from analysis.cli import main
-from analysis.report import ReportError, build_report
+from analysis.pipeline.cli import main
+from analysis.pipeline.report import ReportError, build_report
 
 pytestmark = pytest.mark.notebook
 ROOT = paths.PROJECT_ROOT

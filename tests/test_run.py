@@ -12,7 +12,7 @@ import papermill
 import pytest
 
 from analysis import paths
-from analysis.cli import main
+from analysis.pipeline.cli import main
 
 pytestmark = pytest.mark.notebook
 

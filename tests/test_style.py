@@ -4,7 +4,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis import style
+from analysis.exhibits import style
 
 
 @pytest.fixture(autouse=True)

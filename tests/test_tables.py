@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.tables import latex_escape, write_table
+from analysis.exhibits.tables import latex_escape, write_table
 
 
 def _table():

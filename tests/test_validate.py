@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from analysis.validate import DataValidationError, Problem, validate_dataset
+from analysis.data.validate import DataValidationError, Problem, validate_dataset
 
 ENGAGEMENTS = "engagements.csv"
 PERSONS = "persons.csv"

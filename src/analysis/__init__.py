@@ -9,36 +9,33 @@ Public API (see the README and docs/indicators.md):
 * notebooks: ``prepare_study`` and ``run`` (the headless runner behind ``beyond-protocol run``)
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("beyond-protocol")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+from analysis.version import __version__
 
 # Imports are lazy (PEP 562): `import analysis` is fast, and the command line does not load
 # matplotlib or seaborn unless a command needs them. `from analysis import X` works as usual.
 _EXPORTS = {
-    "asymmetry": ('HOST_SIDES', 'PERIOD_BREAKS', 'PERIOD_LABELS', 'add_period', 'compute_balance_index', 'compute_direction_of_travel', 'compute_economic_asymmetry', 'compute_first_visits', 'compute_periods', 'prepare_economic_inputs'),
-    "claims": ('compute_claims_ledger', 'compute_errata_table', 'compute_reported_vs_official'),
-    "milestones": ('COUNTING_RULES', 'compare_announced_counts', 'compute_cumulative_by_rule', 'count_visits'),
-    "cameo": ('CAMEO_LABELS', 'add_cameo_code', 'compute_cameo_events'),
-    "codebook": ('load_codebook_notes', 'render_codebook', 'write_codebook'),
-    "figures": ('save_figure',),
-    "frequency": ('MODES', 'REMOTE_MODES', 'compute_cumulative', 'compute_engagements_per_decade', 'compute_engagements_per_year', 'compute_level_share', 'compute_remote_share', 'filter_engagements'),
-    "levels": ('LEVELS', 'OFFICE_LEVEL', 'add_levels', 'compute_protocol_asymmetry'),
-    "listing": ('compute_engagement_list',),
-    "macros": ('compute_paper_numbers', 'render_macros', 'write_macros'),
-    "load": ('Dataset', 'join_engagement_details', 'load_dataset', 'load_documents', 'load_engagements', 'load_errata', 'load_offices', 'load_periods', 'load_persons', 'load_announced_counts', 'load_claims', 'load_economy', 'load_reported_figures', 'load_subsections', 'load_trade'),
-    "pairings": ('add_pairing', 'compute_leaders', 'compute_pairing_rates', 'compute_pairings'),
-    "parameters": ('ParameterError', 'validate_parameters'),
-    "plots": ('plot_cumulative', 'plot_direction_of_travel', 'plot_engagements_per_year', 'plot_mix', 'plot_pairing_rates', 'plot_protocol_asymmetry', 'plot_counting_rules', 'plot_economic_asymmetry', 'plot_timeline', 'plot_trade'),
-    "report": ('build_report',),
-    "schema": ('load_package',),
-    "study": ('Study', 'label_engagements', 'prepare_study'),
-    "style": ('figure_size', 'new_figure', 'set_paper_style'),
-    "tables": ('write_table',),
-    "validate": ('DataValidationError', 'Problem', 'validate_dataset'),
+    "indicators.periods": ('PERIOD_BREAKS', 'PERIOD_LABELS', 'add_period', 'compute_periods'),
+    "indicators.travel": ('HOST_SIDES', 'compute_balance_index', 'compute_direction_of_travel', 'compute_first_visits'),
+    "indicators.economy": ('compute_economic_asymmetry', 'prepare_economic_inputs'),
+    "indicators.claims": ('compute_claims_ledger', 'compute_errata_table', 'compute_reported_vs_official'),
+    "indicators.milestones": ('COUNTING_RULES', 'compare_announced_counts', 'compute_cumulative_by_rule', 'count_visits'),
+    "indicators.cameo": ('CAMEO_LABELS', 'add_cameo_code', 'compute_cameo_events'),
+    "data.codebook": ('load_codebook_notes', 'render_codebook', 'write_codebook'),
+    "exhibits.figures": ('save_figure',),
+    "indicators.frequency": ('MODES', 'REMOTE_MODES', 'compute_cumulative', 'compute_engagements_per_decade', 'compute_engagements_per_year', 'compute_level_share', 'compute_remote_share', 'filter_engagements'),
+    "indicators.levels": ('LEVELS', 'OFFICE_LEVEL', 'add_levels', 'compute_protocol_asymmetry'),
+    "indicators.listing": ('compute_engagement_list',),
+    "exhibits.macros": ('compute_paper_numbers', 'render_macros', 'write_macros'),
+    "data.load": ('Dataset', 'join_engagement_details', 'load_dataset', 'load_documents', 'load_engagements', 'load_errata', 'load_offices', 'load_periods', 'load_persons', 'load_announced_counts', 'load_claims', 'load_economy', 'load_reported_figures', 'load_subsections', 'load_trade'),
+    "indicators.pairings": ('add_pairing', 'compute_leaders', 'compute_pairing_rates', 'compute_pairings'),
+    "pipeline.parameters": ('ParameterError', 'validate_parameters'),
+    "exhibits.plots": ('plot_cumulative', 'plot_direction_of_travel', 'plot_engagements_per_year', 'plot_mix', 'plot_pairing_rates', 'plot_protocol_asymmetry', 'plot_counting_rules', 'plot_economic_asymmetry', 'plot_timeline', 'plot_trade'),
+    "pipeline.report": ('build_report',),
+    "data.schema": ('load_package',),
+    "pipeline.study": ('Study', 'label_engagements', 'prepare_study'),
+    "exhibits.style": ('figure_size', 'new_figure', 'set_paper_style'),
+    "exhibits.tables": ('write_table',),
+    "data.validate": ('DataValidationError', 'Problem', 'validate_dataset'),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -13,7 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .codes import FIGURE_FORMATS, LEVELS, MODES
+from analysis.codes import FIGURE_FORMATS, LEVELS, MODES
 
 FIRST_YEAR = 1949  # the People's Republic was founded on 1949-10-01
 

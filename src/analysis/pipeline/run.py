@@ -34,9 +34,10 @@ from pathlib import Path
 
 import yaml
 
-from . import paths, provenance
-from .outputs import PROVENANCE_ENV, RECORD_ENV, write_atomically
-from .parameters import ParameterSpec, check_parameters, check_person_ids, check_types
+from analysis import paths
+from analysis.exhibits.outputs import PROVENANCE_ENV, RECORD_ENV, write_atomically
+from analysis.pipeline import provenance
+from analysis.pipeline.parameters import ParameterSpec, check_parameters, check_person_ids, check_types
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -235,7 +236,7 @@ def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None =
     A directory whose files and validation code are byte-for-byte those of an earlier
     successful validation is not validated again (content-hash cache).
     """
-    from .validate import DataValidationError, validate_dataset
+    from analysis.data.validate import DataValidationError, validate_dataset
 
     problems, person_ids = [], {}
     for nb, values in planned:
@@ -243,7 +244,7 @@ def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None =
         if data_dir not in person_ids:
             directory = Path(data_dir) if data_dir else paths.DATA_DIR
             files = [*sorted(directory.glob("*.csv")), paths.DATAPACKAGE]
-            code = [Path(__file__).with_name(m) for m in ("validate.py", "schema.py")]
+            code = [Path(paths.__file__).with_name("data") / m for m in ("validate.py", "schema.py")]
             key = provenance.sha256_json([provenance.file_hashes(files), provenance.file_hashes(code),
                                           str(directory.resolve())])
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from .codes import FIGURE_FORMATS as FORMATS
-from .outputs import check_output_request, record_output, resolve_output_dir, write_atomically
-from .style import set_paper_style
+from analysis.codes import FIGURE_FORMATS as FORMATS
+from analysis.exhibits.outputs import check_output_request, record_output, resolve_output_dir, write_atomically
+from analysis.exhibits.style import set_paper_style
 
 PNG_DPI = 300
 
@@ -67,7 +67,7 @@ def save_figure(fig: Figure, name: str, *, output_dir: str | Path | None = None,
     Parameters
     ----------
     fig
-        The figure (made with the paper style, e.g. by :func:`analysis.style.new_figure`).
+        The figure (made with the paper style, e.g. by :func:`analysis.exhibits.style.new_figure`).
     name
         File stem, e.g. ``"engagements_per_year"``; letters, digits, ``_`` and ``-`` only.
     output_dir

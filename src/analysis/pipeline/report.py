@@ -27,8 +27,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import __version__, paths
-from .provenance import KIND_DIR, manifest_entries
+from analysis import paths
+from analysis.pipeline.provenance import KIND_DIR, manifest_entries
+from analysis.version import __version__
 
 REPORT_DIR = "reports"
 CLAIMS_LEDGER = "claims_ledger"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .outputs import check_output_request, record_output, resolve_output_dir, write_atomically
+from analysis.exhibits.outputs import check_output_request, record_output, resolve_output_dir, write_atomically
 
 FORMATS = ("csv", "tex", "md")
 LATEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .codebook import write_codebook
-from .validate import DataValidationError, validate_dataset
+from analysis.data.codebook import write_codebook
+from analysis.data.validate import DataValidationError, validate_dataset
+from analysis.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,7 +33,7 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .run import RunError, parse_override, run
+    from analysis.pipeline.run import RunError, parse_override, run
 
     try:
         overrides = dict(parse_override(text) for text in args.param)
@@ -48,9 +48,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from .claims import compute_claims_ledger, compute_errata_table
-    from .load import load_dataset
-    from .tables import to_markdown, write_table
+    from analysis.data.load import load_dataset
+    from analysis.exhibits.tables import to_markdown, write_table
+    from analysis.indicators.claims import compute_claims_ledger, compute_errata_table
 
     try:
         data = load_dataset(args.data_dir)
@@ -72,7 +72,7 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .provenance import compute_status
+    from analysis.pipeline.provenance import compute_status
 
     rows = compute_status(args.output_dir)
     if not rows:
@@ -88,7 +88,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import ReportError, build_report
+    from analysis.pipeline.report import ReportError, build_report
 
     try:
         index = build_report(args.output_dir)

@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .levels import OFFICE_LEVEL, _quoted, _rate, _require_columns
+from analysis.codes import STATE_SIDE
+from analysis.indicators.common import quoted, require_columns, safe_divide
+from analysis.indicators.levels import OFFICE_LEVEL
 
 __all__ = [
     "LEADER_PRECEDENCE",
-    "STATE_SIDE",
     "STATE_VALIDITY",
     "add_pairing",
     "compute_leaders",
@@ -36,7 +37,6 @@ LEADER_PRECEDENCE: dict[str, tuple[str, ...]] = {
 }
 """Leader offices of each state, highest precedence first. Offices not listed are ignored."""
 
-STATE_SIDE: dict[str, str] = {"PRC": "china", "USSR": "russia", "Russia": "russia"}
 """Side of the dyad each state belongs to."""
 
 STATE_VALIDITY: dict[str, tuple[str | None, str | None]] = {
@@ -78,13 +78,13 @@ def _check_precedence(precedence: Any, *, func: str) -> dict[str, tuple[str, ...
     checked: dict[str, tuple[str, ...]] = {}
     for state, offices in precedence.items():
         if state not in STATE_SIDE:
-            raise ValueError(f"{func}: unknown state {state!r} in precedence; allowed: {_quoted(STATE_SIDE)}")
+            raise ValueError(f"{func}: unknown state {state!r} in precedence; allowed: {quoted(STATE_SIDE)}")
         if isinstance(offices, str) or not isinstance(offices, Sequence):
             raise ValueError(f"{func}: precedence[{state!r}] must be a sequence of offices, got {offices!r}")
         for office in offices:
             if office not in OFFICE_LEVEL:
                 raise ValueError(f"{func}: unknown office {office!r} in precedence[{state!r}]; "
-                                 f"allowed: {_quoted(OFFICE_LEVEL)}")
+                                 f"allowed: {quoted(OFFICE_LEVEL)}")
         if len(set(offices)) != len(offices):
             raise ValueError(f"{func}: precedence[{state!r}] lists an office twice: {offices!r}")
         checked[state] = tuple(offices)
@@ -100,7 +100,7 @@ def _check_validity(validity: Any, *, func: str) -> dict[str, tuple[np.datetime6
     bounds = {}
     for state, window in validity.items():
         if state not in STATE_SIDE:
-            raise ValueError(f"{func}: unknown state {state!r} in validity; allowed: {_quoted(STATE_SIDE)}")
+            raise ValueError(f"{func}: unknown state {state!r} in validity; allowed: {quoted(STATE_SIDE)}")
         try:
             first, last = window
             first = lo if first is None else np.datetime64(pd.Timestamp(first).to_datetime64(), "ns")
@@ -123,7 +123,7 @@ def _leader_terms(offices: pd.DataFrame, precedence: dict[str, tuple[str, ...]],
         raise ValueError(f"{func}: offices has missing state values")
     unknown = sorted(set(state.unique()) - set(STATE_SIDE))
     if unknown:
-        raise ValueError(f"{func}: unknown state {unknown[0]!r} in offices; allowed: {_quoted(STATE_SIDE)}")
+        raise ValueError(f"{func}: unknown state {unknown[0]!r} in offices; allowed: {quoted(STATE_SIDE)}")
     office = offices["office"].astype("string")
     # Precedence position per (state, office); offices not listed for their state get NaN.
     priority_map = {(s, o): i for s, offs in precedence.items() for i, o in enumerate(offs)}
@@ -238,7 +238,7 @@ def compute_leaders(offices: pd.DataFrame, persons: pd.DataFrame | None = None, 
     General Secretary was abolished (1952-10-16), not at his death.
     """
     func = "compute_leaders"
-    _require_columns(offices, ("person_id", "office", "state", "start_date", "end_date"),
+    require_columns(offices, ("person_id", "office", "state", "start_date", "end_date"),
                      name="offices", func=func)
     as_of_day = _check_as_of(as_of, func=func)
     terms = _leader_terms(offices, _check_precedence(precedence, func=func),
@@ -262,7 +262,7 @@ def compute_leaders(offices: pd.DataFrame, persons: pd.DataFrame | None = None, 
 
 
 def _person_names(persons: pd.DataFrame, person_ids: pd.Series, *, func: str) -> pd.Series:
-    _require_columns(persons, ("person_id", "name"), name="persons", func=func)
+    require_columns(persons, ("person_id", "name"), name="persons", func=func)
     lookup = pd.Series(persons["name"].astype("string").to_numpy(),
                        index=persons["person_id"].astype("string").to_numpy())
     lookup = lookup[~lookup.index.duplicated()]
@@ -305,7 +305,7 @@ def compute_pairings(offices: pd.DataFrame, persons: pd.DataFrame, *, as_of: Any
     data have no pairing; the last pairing's length depends on ``as_of``.
     """
     func = "compute_pairings"
-    _require_columns(persons, ("person_id", "name"), name="persons", func=func)
+    require_columns(persons, ("person_id", "name"), name="persons", func=func)
     leaders = compute_leaders(offices, persons, as_of=as_of, precedence=precedence, validity=validity)
     china = leaders[leaders["side"] == "china"]
     russia = leaders[leaders["side"] == "russia"]
@@ -334,7 +334,7 @@ def compute_pairings(offices: pd.DataFrame, persons: pd.DataFrame, *, as_of: Any
 
 
 def _check_pairings(pairings: pd.DataFrame, *, func: str) -> pd.DataFrame:
-    _require_columns(pairings, ("pairing", "start", "end"), name="pairings", func=func)
+    require_columns(pairings, ("pairing", "start", "end"), name="pairings", func=func)
     if pairings["pairing"].isna().any() or pairings["start"].isna().any() or pairings["end"].isna().any():
         raise ValueError(f"{func}: pairings has missing pairing, start or end values")
     ordered = pairings.sort_values("start", kind="stable").reset_index(drop=True)
@@ -385,7 +385,7 @@ def add_pairing(engagements: pd.DataFrame, pairings: pd.DataFrame) -> pd.DataFra
     foreign ministers' meeting in 2015 is labelled Xi–Putin.
     """
     func = "add_pairing"
-    _require_columns(engagements, ("start_date",), name="engagements", func=func)
+    require_columns(engagements, ("start_date",), name="engagements", func=func)
     ordered = _check_pairings(pairings, func=func)
     codes, labels = _pairing_codes(engagements["start_date"], ordered)
     result = engagements.copy()
@@ -425,7 +425,7 @@ def compute_pairing_rates(engagements: pd.DataFrame, pairings: pd.DataFrame) -> 
     counted anywhere (see :func:`add_pairing`).
     """
     func = "compute_pairing_rates"
-    _require_columns(engagements, ("start_date",), name="engagements", func=func)
+    require_columns(engagements, ("start_date",), name="engagements", func=func)
     ordered = _check_pairings(pairings, func=func)
     codes, labels = _pairing_codes(engagements["start_date"], ordered)
     counts = np.bincount(codes[codes >= 0], minlength=len(labels)).astype(np.int64)
@@ -441,5 +441,5 @@ def compute_pairing_rates(engagements: pd.DataFrame, pairings: pd.DataFrame) -> 
                .reindex(labels).reset_index())
     summary["n_intervals"] = summary["n_intervals"].astype(np.int64)
     summary["n_engagements"] = counts
-    summary["rate_per_year"] = _rate(counts, summary["years"].to_numpy())
+    summary["rate_per_year"] = safe_divide(counts, summary["years"].to_numpy())
     return summary

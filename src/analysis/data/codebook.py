@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from . import paths
-from .schema import Field, Package, Resource, load_package
+from analysis import paths
+from analysis.data.schema import Field, Package, Resource, load_package
 
 NOTE_KEYS = ("coding", "caveats", "source")
 

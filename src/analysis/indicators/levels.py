@@ -11,20 +11,28 @@ An engagement's ``level`` is the level of its *lower-ranked* principal: the leve
 both sides actually met (a leader-level engagement needs two leaders; Xi receiving the
 Security Council secretary is a ministerial-level engagement with a protocol gap of 2).
 
-This module also holds the private validation helpers shared by the sibling indicator
-modules (:mod:`analysis.pairings`, :mod:`analysis.frequency`, :mod:`analysis.asymmetry`):
-it imports nothing from them at module level, so they can all import from it.
+It also derives the grouping column of the summary indicators (:func:`group_series`), which
+can be a level column or the analysis period.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .codes import LEVELS  # one definition, importable without pandas
+from analysis.codes import LEVELS  # one definition, importable without pandas
+from analysis.indicators.common import (
+    count_matrix,
+    factor_codes,
+    key_column,
+    quoted,
+    require_columns,
+    safe_divide,
+    summary_frame,
+)
+from analysis.indicators.periods import add_period
 
 __all__ = [
     "LEVELS",
@@ -53,146 +61,28 @@ LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS, s
 LOWER_RANKED_SIDES: tuple[str, ...] = ("china", "russia", "equal")
 """Values of ``lower_ranked_side``."""
 
-# Columns add_levels derives; _group_series derives them on the fly when asked to group
+# Columns add_levels derives; group_series derives them on the fly when asked to group
 # by one of them, so callers need not call add_levels first.
 LEVEL_COLUMNS: tuple[str, ...] = ("china_level", "russia_level", "china_rank", "russia_rank",
                                   "level", "protocol_gap", "lower_ranked_side")
 
 
-# --------------------------------------------------------------------------------------
-# Shared private helpers (used by the sibling indicator modules)
-# --------------------------------------------------------------------------------------
-
-def _check_frame(obj: Any, *, name: str, func: str) -> None:
-    if not isinstance(obj, pd.DataFrame):
-        raise TypeError(f"{func}: {name} must be a pandas DataFrame, not {type(obj).__name__}")
-
-
-def _require_columns(frame: pd.DataFrame, columns: Iterable[str], *, name: str, func: str) -> None:
-    _check_frame(frame, name=name, func=func)
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{func}: {name} lacks column(s) {', '.join(map(repr, missing))}")
-
-
-def _quoted(values: Iterable[Any]) -> str:
-    return ", ".join(repr(v) for v in values)
-
-
-def _check_choices(values: Any, allowed: Sequence[Any], *, param: str, what: str,
-                   func: str) -> tuple[Any, ...] | None:
-    """Normalise a filter argument (None, one value or an iterable) and check its values.
-
-    Returns None for None; raises ValueError naming the first bad value and the allowed ones.
-    """
-    if values is None:
-        return None
-    if isinstance(values, str) or not isinstance(values, Iterable):
-        values = (values,)
-    values = tuple(values)
-    if not values:
-        raise ValueError(f"{func}: {param} is empty; pass None to keep every {what}")
-    for value in values:
-        if value not in allowed:
-            raise ValueError(f"{func}: unknown {what} {value!r} in {param}; allowed: {_quoted(allowed)}")
-    return values
-
-
-def _check_int(value: Any, *, param: str, func: str) -> int | None:
-    if value is None:
-        return None
-    # bool is an int subclass; True as a year is always a mistake.
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{func}: {param} must be an integer year, got {value!r}")
-    return int(value)
-
-
-def _check_year_range(start_year: Any, end_year: Any, *, func: str) -> tuple[int | None, int | None]:
-    start = _check_int(start_year, param="start_year", func=func)
-    end = _check_int(end_year, param="end_year", func=func)
-    if start is not None and end is not None and start > end:
-        raise ValueError(f"{func}: start_year ({start}) is after end_year ({end})")
-    return start, end
-
-
-def _check_bool(value: Any, *, param: str, func: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{func}: {param} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def _codes(values: pd.Series, categories: Sequence[Any] | None = None) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes (-1 for missing or not in ``categories``) and the categories they index.
-
-    Without ``categories``: a categorical keeps its own categories (so unobserved ones still
-    get a zero-filled row or column); anything else uses its sorted distinct values.
-    """
-    if categories is not None:
-        categories = list(categories)
-        return pd.Categorical(values, categories=categories).codes.astype(np.int64), categories
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(dtype=np.int64), list(values.cat.categories)
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), list(uniques)
-
-
-def _count_matrix(row_codes: np.ndarray, n_rows: int, col_codes: np.ndarray, n_cols: int) -> np.ndarray:
-    """Cross-tabulate two code arrays into an ``(n_rows, n_cols)`` int64 array, zero-filled.
-
-    Codes < 0 (missing) are left out. One ``bincount`` pass: linear in the number of rows.
-    """
-    keep = (row_codes >= 0) & (col_codes >= 0)
-    flat = row_codes[keep] * n_cols + col_codes[keep]
-    return np.bincount(flat, minlength=n_rows * n_cols).reshape(n_rows, n_cols).astype(np.int64)
-
-
-def _key_column(categories: list[Any], source: pd.Series) -> pd.Series:
-    """The grouping column of a summary table, keeping a categorical's dtype and order."""
-    if isinstance(source.dtype, pd.CategoricalDtype):
-        return pd.Series(pd.Categorical(categories, categories=source.cat.categories,
-                                        ordered=source.cat.ordered))
-    return pd.Series(categories, dtype=source.dtype if len(categories) else object)
-
-
-def _group_series(engagements: pd.DataFrame, by: Any, *, func: str) -> pd.Series:
+def group_series(engagements: pd.DataFrame, by: Any, *, func: str) -> pd.Series:
     """The column to group by: an existing column, or one that can be derived without extra tables."""
     if not isinstance(by, str):
         raise ValueError(f"{func}: by must be a column name (str) or None, got {by!r}")
     if by in engagements.columns:
         return engagements[by]
     if by in LEVEL_COLUMNS:
-        return _level_columns(engagements, func=func)[by]
+        return level_columns(engagements, func=func)[by]
     if by == "period":
-        # Late import: asymmetry imports this module.
-        from .asymmetry import add_period
-
         return add_period(engagements)["period"]
     if by == "pairing":
         raise ValueError(f"{func}: by='pairing' needs a 'pairing' column; add it first with "
                          "add_pairing(engagements, compute_pairings(offices, persons))")
     raise ValueError(f"{func}: unknown column {by!r} for by; engagements has "
-                     f"{_quoted(engagements.columns)}, and 'period' or the level columns "
-                     f"{_quoted(LEVEL_COLUMNS)} can be derived")
-
-
-def _rate(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator as float, NaN where the denominator is 0 (no division warnings)."""
-    numerator = np.asarray(numerator, dtype=float)
-    denominator = np.asarray(denominator, dtype=float)
-    out = np.full(numerator.shape, np.nan)
-    np.divide(numerator, denominator, out=out, where=denominator != 0)
-    return out
-
-
-def _summary(key_name: str | None, key: pd.Series | None, columns: dict[str, Any]) -> pd.DataFrame:
-    """Assemble a summary table: optional key column first, then ``columns``, RangeIndex."""
-    data: dict[str, Any] = {}
-    if key_name is not None:
-        if key_name in columns:
-            raise ValueError(f"grouping column {key_name!r} clashes with an output column")
-        data[key_name] = key.reset_index(drop=True) if isinstance(key, pd.Series) else key
-    data.update(columns)
-    return pd.DataFrame(data)
+                     f"{quoted(engagements.columns)}, and 'period' or the level columns "
+                     f"{quoted(LEVEL_COLUMNS)} can be derived")
 
 
 # --------------------------------------------------------------------------------------
@@ -206,13 +96,13 @@ def _office_ranks(offices: pd.Series, *, column: str, func: str) -> np.ndarray:
         raise ValueError(f"{func}: {column} has missing values; every engagement needs both offices")
     unknown = [u for u in uniques if u not in OFFICE_LEVEL]
     if unknown:
-        raise ValueError(f"{func}: unknown office {unknown[0]!r} in {column}; allowed: {_quoted(OFFICE_LEVEL)}")
+        raise ValueError(f"{func}: unknown office {unknown[0]!r} in {column}; allowed: {quoted(OFFICE_LEVEL)}")
     lookup = np.array([LEVEL_RANK[OFFICE_LEVEL[u]] for u in uniques], dtype=np.int64)
     return lookup[codes]
 
 
-def _level_columns(engagements: pd.DataFrame, *, func: str) -> dict[str, pd.Series]:
-    _require_columns(engagements, ("china_office", "russia_office"), name="engagements", func=func)
+def level_columns(engagements: pd.DataFrame, *, func: str) -> dict[str, pd.Series]:
+    require_columns(engagements, ("china_office", "russia_office"), name="engagements", func=func)
     index = engagements.index
     china_rank = _office_ranks(engagements["china_office"], column="china_office", func=func)
     russia_rank = _office_ranks(engagements["russia_office"], column="russia_office", func=func)
@@ -280,7 +170,7 @@ def add_levels(engagements: pd.DataFrame) -> pd.DataFrame:
     highest one is levelled by the office coded in the engagement.
     """
     func = "add_levels"
-    derived = _level_columns(engagements, func=func)
+    derived = level_columns(engagements, func=func)
     result = engagements.copy()
     for name, values in derived.items():
         result[name] = values
@@ -301,7 +191,7 @@ def compute_protocol_asymmetry(engagements: pd.DataFrame, *, by: str | None = No
         an existing ``lower_ranked_side`` is ignored so the count always follows the offices).
         Not modified.
     by : str, optional
-        Column to group by, e.g. ``"pairing"`` (see :func:`analysis.pairings.add_pairing`),
+        Column to group by, e.g. ``"pairing"`` (see :func:`analysis.indicators.pairings.add_pairing`),
         ``"period"`` (derived with the default breaks if missing) or ``"mode"``. A
         categorical keeps all its categories (zero rows included); rows whose group is
         missing are left out.
@@ -320,22 +210,22 @@ def compute_protocol_asymmetry(engagements: pd.DataFrame, *, by: str | None = No
     within a level (president vs party leader, foreign vs defence minister) are invisible.
     """
     func = "compute_protocol_asymmetry"
-    derived = _level_columns(engagements, func=func)
+    derived = level_columns(engagements, func=func)
     side_codes = derived["lower_ranked_side"].cat.codes.to_numpy(dtype=np.int64)
     if by is None:
         key, key_name = None, None
         row_codes, n_rows = np.zeros(len(side_codes), dtype=np.int64), 1
     else:
-        group = _group_series(engagements, by, func=func)
-        row_codes, groups = _codes(group)
-        key, key_name, n_rows = _key_column(groups, group), by, len(groups)
-    counts = _count_matrix(row_codes, n_rows, side_codes, len(LOWER_RANKED_SIDES))
+        group = group_series(engagements, by, func=func)
+        row_codes, groups = factor_codes(group)
+        key, key_name, n_rows = key_column(groups, group), by, len(groups)
+    counts = count_matrix(row_codes, n_rows, side_codes, len(LOWER_RANKED_SIDES))
     total = counts.sum(axis=1)
     n_equal = counts[:, LOWER_RANKED_SIDES.index("equal")]
-    return _summary(key_name, key, {
+    return summary_frame(key_name, key, {
         "n_engagements": total,
         "n_equal": n_equal,
         "n_china_lower": counts[:, LOWER_RANKED_SIDES.index("china")],
         "n_russia_lower": counts[:, LOWER_RANKED_SIDES.index("russia")],
-        "share_equal": _rate(n_equal, total),
+        "share_equal": safe_divide(n_equal, total),
     })

@@ -4,7 +4,7 @@ Every function is ``plot_x(data, *, ax=None, **kwargs)``: it takes the long-form
 table (as returned by :func:`analysis.load_engagements`, optionally filtered), computes what it
 shows with the library's ``compute_*`` functions (so a figure and its table always agree), draws
 on ``ax`` (a new figure in the paper style when ``ax`` is None) and returns ``ax``. Styling is
-the paper style of :mod:`analysis.style`: colour-blind-safe colours fixed per category.
+the paper style of :mod:`analysis.exhibits.style`: colour-blind-safe colours fixed per category.
 """
 
 from __future__ import annotations
@@ -15,11 +15,16 @@ from matplotlib import dates as mdates
 from matplotlib import transforms
 from matplotlib.axes import Axes
 
-from .asymmetry import compute_direction_of_travel
-from .frequency import MODES, compute_cumulative, compute_engagements_per_decade, compute_engagements_per_year
-from .levels import LEVELS, add_levels, compute_protocol_asymmetry
-from .pairings import compute_pairing_rates
-from .style import MODE_MARKERS, OKABE_ITO, colours_for, label, new_figure
+from analysis.exhibits.style import MODE_MARKERS, OKABE_ITO, colours_for, label, new_figure
+from analysis.indicators.frequency import (
+    MODES,
+    compute_cumulative,
+    compute_engagements_per_decade,
+    compute_engagements_per_year,
+)
+from analysis.indicators.levels import LEVELS, add_levels, compute_protocol_asymmetry
+from analysis.indicators.pairings import compute_pairing_rates
+from analysis.indicators.travel import compute_direction_of_travel
 
 
 def _axes(ax: Axes | None, width: str = "single", aspect: float = 0.62) -> Axes:
@@ -310,7 +315,7 @@ def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_pers
     ``milestones`` (from :func:`compare_announced_counts`, meeting counts since 2013) are drawn
     as hollow markers at their date and announced value, so the gaps stay visible.
     """
-    from .milestones import COUNTING_RULES, compute_cumulative_by_rule
+    from analysis.indicators.milestones import COUNTING_RULES, compute_cumulative_by_rule
 
     ax = _axes(ax, "double", 0.4)
     cumulative = compute_cumulative_by_rule(data, china_person_id=china_person_id, russia_person_id=russia_person_id)

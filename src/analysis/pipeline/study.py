@@ -19,16 +19,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .asymmetry import add_period
-from .figures import FORMATS as FIGURE_FORMATS
-from .figures import save_figure
-from .frequency import filter_engagements
-from .levels import add_levels
-from .load import Dataset, join_engagement_details, load_dataset
-from .outputs import PROVENANCE_ENV
-from .pairings import add_pairing, compute_pairings
-from .parameters import ParameterError, check_person_ids, validate_parameters
-from .tables import write_table
+from analysis.data.load import Dataset, join_engagement_details, load_dataset
+from analysis.exhibits.figures import FORMATS as FIGURE_FORMATS
+from analysis.exhibits.figures import save_figure
+from analysis.exhibits.outputs import PROVENANCE_ENV
+from analysis.exhibits.tables import write_table
+from analysis.indicators.frequency import filter_engagements
+from analysis.indicators.levels import add_levels
+from analysis.indicators.pairings import add_pairing, compute_pairings
+from analysis.indicators.periods import add_period
+from analysis.pipeline.parameters import ParameterError, check_person_ids, validate_parameters
 
 
 @dataclass
@@ -87,8 +87,8 @@ def prepare_study(notebook: str, *, start_year: int, end_year: int, levels: list
                   formats: list | None = None, **other) -> Study:
     """Validate the parameters and the data, then label and filter the engagements.
 
-    Raises :class:`~analysis.parameters.ParameterError` listing every bad parameter, and
-    :class:`~analysis.validate.DataValidationError` listing every data problem, before any
+    Raises :class:`~analysis.pipeline.parameters.ParameterError` listing every bad parameter, and
+    :class:`~analysis.data.validate.DataValidationError` listing every data problem, before any
     output is written.
     """
     formats = list(formats) if formats is not None else list(FIGURE_FORMATS)

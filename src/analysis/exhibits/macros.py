@@ -2,7 +2,7 @@
 
 A paper should never type a count by hand: ``paper/main.tex`` writes ``\\TotalEngagements``
 and ``\\input{tables/macros}`` defines it. :func:`compute_paper_numbers` computes every such
-number from a :class:`~analysis.study.Study` (so the notebook's parameters apply: period,
+number from a :class:`~analysis.pipeline.study.Study` (so the notebook's parameters apply: period,
 levels, modes); :func:`write_macros` writes them as ``<output_dir>/tables/macros.tex`` and
 announces the file to the runner, which records it in ``tables/manifest.json`` with the data
 files it was computed from. Output is deterministic (no time stamps).
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .outputs import record_output, resolve_output_dir, write_atomically
-from .tables import latex_escape
+from analysis.codes import REMOTE_MODES
+from analysis.exhibits.outputs import record_output, resolve_output_dir, write_atomically
+from analysis.exhibits.tables import latex_escape
 
 MACROS_NAME = "macros"
-REMOTE = ("phone", "video", "virtual_conference")
 # The pair whose meetings the paper counts (persons.person_id).
 XI, PUTIN = "xi_jinping", "putin_vladimir"
 TRADE_YEAR, TRADE_REPORTER = 2024, "china_customs"
@@ -57,12 +57,12 @@ def compute_paper_numbers(study) -> pd.DataFrame:
         ("EngagementsInArticle", _count(in_article), "of these, engagements the article describes"),
         ("EngagementsFromRecord", _count(~in_article), "of these, engagements added from the record"),
         ("InPersonEngagements", _count(engagements["mode"] == "in_person"), "of these, in person"),
-        ("RemoteEngagements", _count(engagements["mode"].isin(REMOTE)), "of these, by phone, video or virtual conference"),
+        ("RemoteEngagements", _count(engagements["mode"].isin(REMOTE_MODES)), "of these, by phone, video or virtual conference"),
         ("FirstEngagementYear", int(years.min()) if len(engagements) else NOT_AVAILABLE, "year of the first engagement"),
         ("LastEngagementYear", int(years.max()) if len(engagements) else NOT_AVAILABLE, "year of the last engagement"),
         ("XiPutinEngagements", len(pair), "engagements between Xi Jinping and Vladimir Putin, all modes"),
         ("XiPutinMeetings", _count(pair["mode"] == "in_person"), "of these, in-person meetings"),
-        ("XiPutinRemote", _count(pair["mode"].isin(REMOTE)), "of these, calls, video calls and virtual conferences"),
+        ("XiPutinRemote", _count(pair["mode"].isin(REMOTE_MODES)), "of these, calls, video calls and virtual conferences"),
         ("ErrataCount", len(errata), "errata: where the article contradicts itself or the record"),
         ("ErrataInternal", _count(errata["kind"] == "internal"), "errata where the article contradicts itself"),
         ("ErrataRecord", _count(errata["kind"] == "record"), "errata where the article contradicts the record"),
@@ -75,7 +75,7 @@ def compute_paper_numbers(study) -> pd.DataFrame:
 
 def render_macros(numbers: pd.DataFrame) -> str:
     """``\\newcommand`` lines, one per number, each with its description as a comment."""
-    lines = ["% Numbers quoted in the paper, computed from the data by analysis.macros (do not edit:",
+    lines = ["% Numbers quoted in the paper, computed from the data by analysis.exhibits.macros (do not edit:",
              "% `beyond-protocol run paper_numbers` regenerates this file). In text: \\TotalEngagements{} engagements."]
     seen = set()
     for name, value, description in numbers[["macro", "value", "description"]].itertuples(index=False):

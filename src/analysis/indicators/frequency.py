@@ -13,21 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .asymmetry import PERIOD_BREAKS, _period_codes
-from .codes import MODES, REMOTE_MODES  # one definition, importable without pandas
-from .levels import (
-    LEVELS,
-    _check_bool,
-    _check_choices,
-    _check_year_range,
-    _codes,
-    _count_matrix,
-    _group_series,
-    _level_columns,
-    _rate,
-    _require_columns,
-    _summary,
+from analysis.codes import MODES, REMOTE_MODES  # one definition, importable without pandas
+from analysis.indicators.common import (
+    check_bool,
+    check_choices,
+    check_year_range,
+    count_matrix,
+    factor_codes,
+    require_columns,
+    safe_divide,
+    summary_frame,
 )
+from analysis.indicators.levels import LEVELS, group_series, level_columns
+from analysis.indicators.periods import PERIOD_BREAKS, period_codes
 
 __all__ = [
     "MODES",
@@ -45,7 +43,7 @@ FREQUENCIES: tuple[str, ...] = ("year", "decade", "period")
 
 
 def _start_years(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
-    _require_columns(engagements, ("start_date",), name="engagements", func=func)
+    require_columns(engagements, ("start_date",), name="engagements", func=func)
     start = engagements["start_date"]
     if start.isna().any():
         raise ValueError(f"{func}: engagements has missing start_date values")
@@ -57,7 +55,7 @@ def _start_years(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
 def _year_bins(years: np.ndarray, start_year: Any, end_year: Any, *,
                func: str) -> tuple[np.ndarray, np.ndarray]:
     """Year codes (-1 outside the range) and the zero-filled range of years."""
-    first, last = _check_year_range(start_year, end_year, func=func)
+    first, last = check_year_range(start_year, end_year, func=func)
     if len(years):
         first = int(years.min()) if first is None else first
         last = int(years.max()) if last is None else last
@@ -90,15 +88,15 @@ def _binned_counts(engagements: pd.DataFrame, codes: np.ndarray, bins: Any, bin_
     total = np.bincount(codes[codes >= 0], minlength=n_bins).astype(np.int64)
     columns: dict[str, Any] = {"n_engagements": total}
     if by is not None:
-        group = _group_series(engagements, by, func=func)
-        group_codes, categories = _codes(group)
-        matrix = _count_matrix(codes, n_bins, group_codes, len(categories))
+        group = group_series(engagements, by, func=func)
+        group_codes, categories = factor_codes(group)
+        matrix = count_matrix(codes, n_bins, group_codes, len(categories))
         for j, category in enumerate(categories):
             name = str(category)
             if name in (bin_name, "n_engagements"):
                 raise ValueError(f"{func}: category {name!r} of {by!r} clashes with an output column")
             columns[name] = matrix[:, j]
-    return _summary(bin_name, pd.Series(bins), columns)
+    return summary_frame(bin_name, pd.Series(bins), columns)
 
 
 def compute_engagements_per_year(engagements: pd.DataFrame, *, start_year: int | None = None,
@@ -211,7 +209,7 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
     pair would count twice.
     """
     func = "compute_cumulative"
-    _require_columns(engagements, ("start_date", "engagement_id", "mode", "china_person_id",
+    require_columns(engagements, ("start_date", "engagement_id", "mode", "china_person_id",
                                    "russia_person_id"), name="engagements", func=func)
     for param, value, column in (("china_person_id", china_person_id, "china_person_id"),
                                  ("russia_person_id", russia_person_id, "russia_person_id")):
@@ -222,7 +220,7 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
                 raise ValueError(f"{func}: {param} {value!r} does not occur in persons['person_id']")
         elif not (engagements[column] == value).any():
             raise ValueError(f"{func}: {param} {value!r} does not occur in engagements[{column!r}]")
-    modes = _check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
+    modes = check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
     mask = ((engagements["china_person_id"] == china_person_id)
             & (engagements["russia_person_id"] == russia_person_id)).fillna(False)
     if modes is not None:
@@ -252,8 +250,8 @@ def _time_bins(engagements: pd.DataFrame, freq: Any, start_year: Any, end_year: 
     elif freq == "decade":
         codes, bins = _decade_bins(years, start_year, end_year, func=func)
     else:
-        first, last = _check_year_range(start_year, end_year, func=func)
-        codes, period_labels = _period_codes(years, PERIOD_BREAKS if breaks is None else breaks,
+        first, last = check_year_range(start_year, end_year, func=func)
+        codes, period_labels = period_codes(years, PERIOD_BREAKS if breaks is None else breaks,
                                              labels, func=func)
         if first is not None:
             codes = np.where(years < first, -1, codes)
@@ -276,7 +274,7 @@ def compute_remote_share(engagements: pd.DataFrame, *, freq: str = "year", start
     engagements : DataFrame
         Needs ``start_date`` and ``mode``. Not modified.
     freq : {"year", "decade", "period"}
-        Time bin. ``"period"`` uses :func:`analysis.asymmetry.add_period`'s periods.
+        Time bin. ``"period"`` uses :func:`analysis.indicators.travel.add_period`'s periods.
     start_year, end_year : int, optional
         Inclusive year range (default: the data's); every bin of the range gets a row.
     breaks, labels : optional
@@ -296,16 +294,16 @@ def compute_remote_share(engagements: pd.DataFrame, *, freq: str = "year", start
     conference with several leaders counts as one engagement.
     """
     func = "compute_remote_share"
-    _require_columns(engagements, ("start_date", "mode"), name="engagements", func=func)
+    require_columns(engagements, ("start_date", "mode"), name="engagements", func=func)
     codes, bins, name = _time_bins(engagements, freq, start_year, end_year, breaks, labels, func=func)
     n_bins = len(bins)
     remote = engagements["mode"].isin(REMOTE_MODES).to_numpy(dtype=bool)
-    counts = _count_matrix(codes, n_bins, remote.astype(np.int64), 2)
+    counts = count_matrix(codes, n_bins, remote.astype(np.int64), 2)
     total = counts.sum(axis=1)
-    return _summary(name, pd.Series(bins), {
+    return summary_frame(name, pd.Series(bins), {
         "n_engagements": total,
         "n_remote": counts[:, 1],
-        "remote_share": _rate(counts[:, 1], total),
+        "remote_share": safe_divide(counts[:, 1], total),
     })
 
 
@@ -317,8 +315,8 @@ def _levels_of(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
         if len(bad):
             raise ValueError(f"{func}: unknown level {bad.iloc[0]!r} in column 'level'; "
                              f"allowed: {', '.join(map(repr, LEVELS))}")
-        return _codes(level, LEVELS)[0]
-    return _level_columns(engagements, func=func)["level"].cat.codes.to_numpy(dtype=np.int64)
+        return factor_codes(level, LEVELS)[0]
+    return level_columns(engagements, func=func)["level"].cat.codes.to_numpy(dtype=np.int64)
 
 
 def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = None,
@@ -326,7 +324,7 @@ def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = N
     """Engagements per year by level, and each level's share of the year's engagements.
 
     Definition: the engagement's ``level`` is that of the lower-ranked principal (see
-    :func:`analysis.levels.add_levels`; used as is if the column exists, derived from the
+    :func:`analysis.indicators.levels.add_levels`; used as is if the column exists, derived from the
     offices otherwise). ``<level>_share = n_<level> / n_engagements``. Units: engagements;
     fractions 0..1 summing to 1 per year.
 
@@ -355,14 +353,14 @@ def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = N
     years = _start_years(engagements, func=func)
     level_codes = _levels_of(engagements, func=func)
     codes, bins = _year_bins(years, start_year, end_year, func=func)
-    counts = _count_matrix(codes, len(bins), level_codes, len(LEVELS))
+    counts = count_matrix(codes, len(bins), level_codes, len(LEVELS))
     total = counts.sum(axis=1)
     columns: dict[str, Any] = {"n_engagements": total}
     for j, level in enumerate(LEVELS):
         columns[f"n_{level}"] = counts[:, j]
     for j, level in enumerate(LEVELS):
-        columns[f"{level}_share"] = _rate(counts[:, j], total)
-    return _summary("year", pd.Series(bins), columns)
+        columns[f"{level}_share"] = safe_divide(counts[:, j], total)
+    return summary_frame("year", pd.Series(bins), columns)
 
 
 def filter_engagements(engagements: pd.DataFrame, *, start_year: int | None = None,
@@ -377,7 +375,7 @@ def filter_engagements(engagements: pd.DataFrame, *, start_year: int | None = No
     start_year, end_year : int, optional
         Inclusive range of start-date years.
     levels : str or iterable of str, optional
-        Keep these levels of :data:`analysis.levels.LEVELS` (the engagement's level, i.e.
+        Keep these levels of :data:`analysis.indicators.levels.LEVELS` (the engagement's level, i.e.
         the lower-ranked principal's; taken from ``level`` or derived from the offices).
     modes : str or iterable of str, optional
         Keep these modes (validated against the ``mode`` categories).
@@ -397,9 +395,9 @@ def filter_engagements(engagements: pd.DataFrame, *, start_year: int | None = No
         names the bad value and the allowed ones).
     """
     func = "filter_engagements"
-    first, last = _check_year_range(start_year, end_year, func=func)
-    levels = _check_choices(levels, LEVELS, param="levels", what="level", func=func)
-    in_article_only = _check_bool(in_article_only, param="in_article_only", func=func)
+    first, last = check_year_range(start_year, end_year, func=func)
+    levels = check_choices(levels, LEVELS, param="levels", what="level", func=func)
+    in_article_only = check_bool(in_article_only, param="in_article_only", func=func)
     mask = np.ones(len(engagements), dtype=bool)
     if first is not None or last is not None:
         years = _start_years(engagements, func=func)
@@ -408,14 +406,14 @@ def filter_engagements(engagements: pd.DataFrame, *, start_year: int | None = No
         if last is not None:
             mask &= years <= last
     if modes is not None:
-        _require_columns(engagements, ("mode",), name="engagements", func=func)
-        modes = _check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
+        require_columns(engagements, ("mode",), name="engagements", func=func)
+        modes = check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
         mask &= engagements["mode"].isin(modes).to_numpy(dtype=bool)
     if levels is not None:
         wanted = [LEVELS.index(level) for level in levels]
         mask &= np.isin(_levels_of(engagements, func=func), wanted)
     if in_article_only:
-        _require_columns(engagements, ("in_article",), name="engagements", func=func)
+        require_columns(engagements, ("in_article",), name="engagements", func=func)
         mask &= engagements["in_article"].fillna(False).to_numpy(dtype=bool)
     # copy(): a standalone frame, so later assignments never warn or write through (pandas 2).
     return engagements.loc[mask].copy()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .style import label
+from analysis.exhibits.style import label
 
 OFFICE_LABELS = {
     "head_of_state": "head of state", "head_of_government": "head of government",

@@ -17,8 +17,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from . import __version__, paths
-from .outputs import write_atomically
+from analysis import paths
+from analysis.exhibits.outputs import write_atomically
+from analysis.version import __version__
 
 MANIFEST = "manifest.json"
 KIND_DIR = {"figure": "figures", "table": "tables"}
@@ -52,8 +53,8 @@ def resolve_display_path(text: str) -> Path:
 
 def library_hashes() -> dict[str, str]:
     """sha256 of every module of the library (any code change can change any output)."""
-    package_dir = Path(__file__).resolve().parent
-    return {display_path(p): sha256_file(p) for p in sorted(package_dir.glob("*.py"))}
+    package_dir = Path(paths.__file__).resolve().parent
+    return {display_path(p): sha256_file(p) for p in sorted(package_dir.rglob("*.py"))}
 
 
 def file_hashes(files) -> dict[str, str]:

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import paths
-from .schema import Field, Package, Resource, load_package
+from analysis import paths
+from analysis.codes import REMOTE_MODES, STATE_SIDE
+from analysis.data.schema import Field, Package, Resource, load_package
 
 # Tables that must hold at least one row; the others may legitimately be empty
 # (a dataset for another dyad may have no errata, documents or silent periods).
@@ -38,8 +39,6 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # The USSR ceased to exist on 1991-12-26 (Supreme Soviet declaration 142-N; Gorbachev
 # resigned on the 25th): engagements up to the 25th are with the USSR.
 USSR_LAST_DAY = date(1991, 12, 25)
-REMOTE_MODES = frozenset({"phone", "video", "virtual_conference"})
-SIDE_OF_STATE = {"PRC": "china", "USSR": "russia", "Russia": "russia"}
 
 
 @dataclass(frozen=True, order=True)
@@ -466,7 +465,7 @@ def _check_offices(tables: dict[str, RawTable], problems: list[Problem], today: 
     for row, line in zip(table.typed, table.lines, strict=False):
         _check_dates(label, line, row, problems, today, precision_field=None)
         person, state = row["person_id"], row["state"]
-        if side_of.get(person) and state and SIDE_OF_STATE[state] != side_of[person]:
+        if side_of.get(person) and state and STATE_SIDE[state] != side_of[person]:
             problems.append(Problem(label, line, "state", state,
                                     f"{person} is on the {side_of[person]} side in persons.csv"))
 

@@ -1,7 +1,7 @@
 """Load the curated dataset as typed pandas DataFrames.
 
 This is the one place that fixes types: every table is validated first (a bad directory
-raises :class:`~analysis.validate.DataValidationError` and nothing is returned), then each
+raises :class:`~analysis.data.validate.DataValidationError` and nothing is returned), then each
 column is converted from the type the data package declares:
 
 * ``date`` → ``datetime64[ns]`` (missing → ``NaT``)
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .outputs import record_input
-from .schema import Resource, load_package
-from .validate import DataValidationError, RawTable, read_tables
+from analysis.data.schema import Resource, load_package
+from analysis.data.validate import DataValidationError, RawTable, read_tables
+from analysis.exhibits.outputs import record_input
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     """
     package = load_package()
     tables, problems = read_tables(data_dir, package=package)
-    from . import paths  # late import keeps the default visible in one place
+    from analysis import paths  # late import keeps the default visible in one place
 
     directory = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     if problems:

@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import paths
+from analysis import paths
 
 RECORD_ENV = "BEYOND_PROTOCOL_RECORD"
 PROVENANCE_ENV = "BEYOND_PROTOCOL_PROVENANCE"  # JSON the runner passes for figure metadata

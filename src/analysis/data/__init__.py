@@ -1,0 +1,1 @@
+"""Data layer: the schema (datapackage.json), validation, loading and the codebook."""

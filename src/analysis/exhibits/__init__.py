@@ -1,0 +1,1 @@
+"""Exhibits: paper style, plots, figures, tables and LaTeX macros, written atomically."""

@@ -1,0 +1,1 @@
+"""Indicators: DataFrame in, new DataFrame out; no plotting, no files."""

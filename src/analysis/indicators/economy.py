@@ -1,0 +1,149 @@
+"""Economic asymmetry: the trade balance, trade dependence and the GDP ratio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators.common import quoted, require_columns, safe_divide
+
+__all__ = ["compute_economic_asymmetry", "prepare_economic_inputs"]
+
+
+# --------------------------------------------------------------------------------------
+# Economic asymmetry
+# --------------------------------------------------------------------------------------
+
+TRADE_COLUMNS = ("year", "reporter", "total_usd", "china_exports_usd", "china_imports_usd")
+GDP_COLUMNS = ("year", "country", "gdp_usd", "total_trade_usd")
+
+
+def _check_unique_years(frame: pd.DataFrame, keys: list[str], *, name: str, hint: str, func: str) -> None:
+    duplicated = frame.duplicated(keys, keep=False)
+    if duplicated.any():
+        first = frame.loc[duplicated, keys].iloc[0].tolist()
+        raise ValueError(f"{func}: {name} has several rows for {dict(zip(keys, first, strict=False))}; {hint}")
+
+
+def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = None, *,
+                               reporter: str | None = None, china_country: str = "CHN",
+                               russia_country: str = "RUS") -> pd.DataFrame:
+    """Annual China–Russia trade balance and, with GDP data, trade dependence and GDP ratio.
+
+    Nothing is fetched: the caller supplies the data (e.g. from China's customs, UN
+    Comtrade or the World Bank) and documents its source.
+
+    Definitions (per year; units USD as supplied, ratios dimensionless):
+
+    * ``bilateral_total_usd`` = ``total_usd`` (China–Russia trade in both directions;
+      ``china_exports_usd + china_imports_usd`` where ``total_usd`` is missing);
+    * ``russia_balance_usd`` = ``china_imports_usd - china_exports_usd``: Russia's balance
+      with China (positive = Russian surplus);
+    * with ``gdp``: ``china_trade_dependence`` = bilateral total / China's total trade,
+      ``russia_trade_dependence`` = bilateral total / Russia's total trade (fractions
+      0..1: how much of each side's trade is with the other), ``gdp_ratio`` = China's GDP
+      / Russia's GDP.
+
+    Parameters
+    ----------
+    trade : DataFrame
+        Columns ``year``, ``reporter``, ``total_usd``, ``china_exports_usd``,
+        ``china_imports_usd`` (flows from China's point of view). One row per year after
+        the ``reporter`` filter. Not modified.
+    gdp : DataFrame, optional
+        Columns ``year``, ``country``, ``gdp_usd``, ``total_trade_usd``, one row per year
+        and country. Not modified.
+    reporter : str, optional
+        Keep only this reporter's rows (required when ``trade`` mixes reporters for a
+        year, e.g. Chinese and Russian customs figures).
+    china_country, russia_country : str
+        The ``country`` values of the two sides in ``gdp`` (default ISO codes).
+
+    Returns
+    -------
+    DataFrame
+        One row per trade year, sorted: ``year`` (int64), ``reporter``,
+        ``bilateral_total_usd``, ``russia_balance_usd`` and, with ``gdp``,
+        ``china_trade_dependence``, ``russia_trade_dependence``, ``gdp_ratio`` (NaN where a
+        year or value is missing or a denominator is 0).
+
+    Notes
+    -----
+    Caveats: mirror statistics differ (China's recorded exports to Russia are not Russia's
+    recorded imports from China), so never mix reporters across years without saying so;
+    values are nominal USD, so ratios are comparable across years but levels are not
+    inflation-adjusted; Soviet-era trade is not comparable with post-1991 figures.
+    """
+    func = "compute_economic_asymmetry"
+    require_columns(trade, TRADE_COLUMNS, name="trade", func=func)
+    rows = trade
+    if reporter is not None:
+        reporters = list(pd.unique(trade["reporter"].dropna()))
+        if reporter not in reporters:
+            raise ValueError(f"{func}: unknown reporter {reporter!r}; trade has {quoted(reporters)}")
+        rows = trade[(trade["reporter"] == reporter).fillna(False).to_numpy(dtype=bool)]
+    if rows["year"].isna().any():
+        raise ValueError(f"{func}: trade has missing year values")
+    _check_unique_years(rows, ["year"], name="trade", func=func,
+                        hint=f"pass reporter= one of {quoted(pd.unique(rows['reporter'].dropna()))}")
+    exports = rows["china_exports_usd"].astype(float)
+    imports = rows["china_imports_usd"].astype(float)
+    total = rows["total_usd"].astype(float)
+    result = pd.DataFrame({
+        "year": rows["year"].astype(np.int64).to_numpy(),
+        "reporter": rows["reporter"].to_numpy(),
+        "bilateral_total_usd": total.fillna(exports + imports).to_numpy(),
+        "russia_balance_usd": (imports - exports).to_numpy(),
+    }).sort_values("year", kind="stable").reset_index(drop=True)
+    if gdp is None:
+        return result
+
+    require_columns(gdp, GDP_COLUMNS, name="gdp", func=func)
+    countries = list(pd.unique(gdp["country"].dropna()))
+    for param, country in (("china_country", china_country), ("russia_country", russia_country)):
+        if country not in countries:
+            raise ValueError(f"{func}: {param} {country!r} is not in gdp['country'], "
+                             f"which has {quoted(countries)}")
+    gdp_rows = gdp[gdp["country"].isin([china_country, russia_country]).fillna(False).to_numpy(dtype=bool)]
+    _check_unique_years(gdp_rows, ["year", "country"], name="gdp", func=func,
+                        hint="give one row per year and country")
+    wide = gdp_rows.assign(year=gdp_rows["year"].astype(np.int64)).pivot(
+        index="year", columns="country", values=["gdp_usd", "total_trade_usd"]).astype(float)
+
+    def column(value: str, country: str) -> np.ndarray:
+        return wide[(value, country)].reindex(result["year"]).to_numpy()
+
+    bilateral = result["bilateral_total_usd"].to_numpy()
+    result["china_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd", china_country))
+    result["russia_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd", russia_country))
+    result["gdp_ratio"] = safe_divide(column("gdp_usd", china_country), column("gdp_usd", russia_country))
+    return result
+
+
+def prepare_economic_inputs(trade: pd.DataFrame, economy: pd.DataFrame | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The data package's trade and economy tables in the shape :func:`compute_economic_asymmetry` takes.
+
+    ``trade.csv`` holds US$ billion per (year, reporter); ``economy.csv`` is long (year,
+    country, indicator, value). Values stay in US$ billion (the ratios do not depend on the
+    unit); columns are renamed and the economy table is pivoted to one row per year and country.
+    """
+    frame = pd.DataFrame({
+        "year": trade["year"].astype("Int64").astype(np.int64),
+        "reporter": trade["reporter"].astype(str),
+        "total_usd": trade["total_usd_bn"].astype(float),
+        "china_exports_usd": trade["china_exports_usd_bn"].astype(float),
+        "china_imports_usd": trade["china_imports_usd_bn"].astype(float),
+    })
+    if economy is None:
+        return frame, None
+    wide = (economy.assign(indicator=economy["indicator"].astype(str), country=economy["country"].astype(str))
+            .pivot_table(index=["year", "country"], columns="indicator", values="value", aggfunc="first")
+            .reset_index())
+    gdp = pd.DataFrame({
+        "year": wide["year"].astype(np.int64),
+        "country": wide["country"],
+        "gdp_usd": wide["gdp_usd_bn"].astype(float) if "gdp_usd_bn" in wide else np.nan,
+        "total_trade_usd": wide["total_trade_usd_bn"].astype(float) if "total_trade_usd_bn" in wide else np.nan,
+    })
+    return frame, gdp
