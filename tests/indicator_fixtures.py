@@ -97,3 +97,27 @@ PERSONS = [
     (RUSSIA_A, "Ivan Petrov", "russia"),
     (RUSSIA_B, "Oleg Sidorov", "russia"),
 ]
+
+
+def make_leaders(rows: list[tuple[str, str, str, str | None]]) -> pd.DataFrame:
+    """Effective leaders from (side, person_id, start_date, end_date inclusive or None)."""
+    records = [{"side": side, "person_id": pid, "start_date": start, "end_date": end, "date_precision": "day",
+                "basis": "formal_office", "office": "head_of_state", "source_url": "https://example.org"}
+               for side, pid, start, end in rows]
+    return _typed("leaders", records)
+
+
+def make_coverage(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """Coverage rows from (universe, start_date, end_date inclusive, status)."""
+    records = [{"universe": u, "start_date": s, "end_date": e, "status": st, "searched": "synthetic"}
+               for u, s, e, st in rows]
+    return _typed("coverage", records)
+
+
+def rows_of_release_040(engagements: pd.DataFrame) -> pd.DataFrame:
+    """The 103 engagements of dataset 0.4.0 (E0001-E0103), which keep their ids in later releases.
+
+    Several shipped-data tests count by hand from these row ids; the complete record added in 0.5.0
+    (E0104-) is tested separately, with its own hand counts.
+    """
+    return engagements[engagements["engagement_id"].astype(str) <= "E0103"].reset_index(drop=True)

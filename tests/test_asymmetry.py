@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from indicator_fixtures import CHINA_A, RUSSIA_A, make_engagements, make_offices
+from indicator_fixtures import CHINA_A, RUSSIA_A, make_engagements, make_offices, rows_of_release_040
 
 import analysis
 from analysis.indicators.economy import compute_economic_asymmetry
@@ -157,7 +157,7 @@ def test_first_visits():
 
 
 def test_shipped_first_visits(shipped):
-    result = compute_first_visits(shipped.engagements, shipped.offices)
+    result = compute_first_visits(rows_of_release_040(shipped.engagements), shipped.offices)
     key = result.set_index(["person_id", "office", "term_start"])
     # Xi president from 2013-03-14; state visit to Moscow E0023 from 2013-03-22: 8 days.
     xi = key.loc[("xi_jinping", "head_of_state", T("2013-03-14"))]
@@ -173,7 +173,7 @@ def test_shipped_first_visits(shipped):
 
 
 def test_shipped_direction_of_travel(shipped):
-    result = compute_direction_of_travel(shipped.engagements)
+    result = compute_direction_of_travel(rows_of_release_040(shipped.engagements))
     # Counted from the host_side column of data/engagements.csv: china 24 (E0002-E0004,
     # E0006-E0009, E0011, E0013, E0017, E0019, E0020, E0022, E0025, E0028, E0030, E0034,
     # E0037, E0046-E0049, E0055, E0056), russia 19, third country 7, remote 8 (sum 58) in the
@@ -183,7 +183,7 @@ def test_shipped_direction_of_travel(shipped):
     assert result.loc[0, ["n_hosted_by_china", "n_hosted_by_russia", "n_third_country", "n_remote"]].tolist() == [
         32, 23, 22, 26]
     assert result.loc[0, "balance_index"] == pytest.approx(9 / 55)  # (32 - 23) / (32 + 23)
-    by_period = compute_balance_index(shipped.engagements, by="period")
+    by_period = compute_balance_index(rows_of_release_040(shipped.engagements), by="period")
     # Alliance: Mao in Moscow (E0001) vs Khrushchev thrice in Beijing -> (3 - 1) / 4 = 0.5.
     # 1989-1991: Gorbachev in Beijing, Jiang in Moscow -> 0. 1992-2012: 6 and 6 -> 0.
     # 2013-: 11 + 8 in China, 10 + 4 in Russia -> 5/33.

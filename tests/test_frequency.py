@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from indicator_fixtures import CHINA_A, CHINA_B, RUSSIA_A, RUSSIA_B, make_engagements
+from indicator_fixtures import CHINA_A, CHINA_B, RUSSIA_A, RUSSIA_B, make_engagements, rows_of_release_040
 
 import analysis
 from analysis.indicators.frequency import (
@@ -252,7 +252,7 @@ def test_filter_engagements_validation(sample):
 # -- shipped data against the article --------------------------------------------------------
 
 def test_shipped_per_decade(shipped):
-    result = compute_engagements_per_decade(shipped.engagements)
+    result = compute_engagements_per_decade(rows_of_release_040(shipped.engagements))
     # Counted by start year in data/engagements.csv. 1940s: E0001 (Mao in Moscow, arrived
     # 1949-12-16). 1950s: E0002-E0004 (Khrushchev in Beijing 1954, 1958, 1959), the three
     # of the article's 2.2. 1960s: E0005-E0008 (Zhou/Mao with Kosygin, not in the article).
@@ -264,7 +264,7 @@ def test_shipped_per_decade(shipped):
 
 
 def test_shipped_per_year(shipped):
-    result = compute_engagements_per_year(shipped.engagements, start_year=1949).set_index("year")
+    result = compute_engagements_per_year(rows_of_release_040(shipped.engagements), start_year=1949).set_index("year")
     assert result.index.tolist() == list(range(1949, 2027))  # 78 years, gaps included
     assert result["n_engagements"].sum() == 103
     # 1970 holds no engagement, 2020 the five Xi–Putin calls E0087-E0091; 2022 holds
@@ -273,14 +273,14 @@ def test_shipped_per_year(shipped):
     assert result.loc[2022, "n_engagements"] == 13
     # The article's period without meetings (2.3) is 1960-1988; the record has 4 exceptions.
     assert result.loc[1960:1988, "n_engagements"].sum() == 4
-    in_article = filter_engagements(shipped.engagements, in_article_only=True)
+    in_article = filter_engagements(rows_of_release_040(shipped.engagements), in_article_only=True)
     assert compute_engagements_per_year(in_article, start_year=1960, end_year=1988)["n_engagements"].sum() == 0
 
 
 def test_shipped_cumulative_xi_putin(shipped):
-    everything = compute_cumulative(shipped.engagements, china_person_id="xi_jinping",
+    everything = compute_cumulative(rows_of_release_040(shipped.engagements), china_person_id="xi_jinping",
                                     russia_person_id="putin_vladimir")
-    in_person = compute_cumulative(shipped.engagements, china_person_id="xi_jinping",
+    in_person = compute_cumulative(rows_of_release_040(shipped.engagements), china_person_id="xi_jinping",
                                    russia_person_id="putin_vladimir", modes="in_person")
     # Xi–Putin rows: E0023-E0026, E0028-E0034, E0036, E0041, E0045, E0047, E0049, E0053, E0058
     # = 18; remote among them: E0032, E0033, E0053 (video) and E0036 (phone) -> 14 in person.
@@ -291,7 +291,7 @@ def test_shipped_cumulative_xi_putin(shipped):
 
 
 def test_shipped_remote_and_level_share(shipped):
-    remote = compute_remote_share(shipped.engagements, start_year=1949).set_index("year")
+    remote = compute_remote_share(rows_of_release_040(shipped.engagements), start_year=1949).set_index("year")
     # 2022: E0035, E0036, E0040, E0042, E0043, E0093 (call), E0094 (video) remote of 13.
     # Nothing remote before 2014; 2014-2020: the Xi–Putin calls E0061, E0076, E0078, E0079,
     # E0087-E0091 and the video ceremony E0086 -> 10.
@@ -299,6 +299,6 @@ def test_shipped_remote_and_level_share(shipped):
     assert remote.loc[1949:2013, "n_remote"].sum() == 0
     assert remote.loc[2014:2020, "n_remote"].sum() == 10
     assert np.isnan(remote.loc[1970, "remote_share"])
-    levels = compute_level_share(shipped.engagements).set_index("year")
+    levels = compute_level_share(rows_of_release_040(shipped.engagements)).set_index("year")
     # 2022: Xi–Putin E0034, E0036, E0041, E0093, E0094 leader level; 8 ministerial rows.
     assert (levels.loc[2022, "n_leader"], levels.loc[2022, "n_minister"]) == (5, 8)

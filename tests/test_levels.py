@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from indicator_fixtures import make_engagements
+from indicator_fixtures import make_engagements, rows_of_release_040
 
 import analysis
 from analysis.indicators.levels import LEVELS, OFFICE_LEVEL, add_levels, compute_protocol_asymmetry
@@ -138,11 +138,11 @@ def test_shipped_protocol_asymmetry(shipped):
     # leader, with Kosygin, head of government), E0027 (Xi with Medvedev as prime minister)
     # and E0055 (Xi with Shoigu as Security Council secretary): all three Russia lower.
     # E0009 (Deng as CMC chairman with Gorbachev as head of state) is leader-leader, equal.
-    result = compute_protocol_asymmetry(shipped.engagements)
+    result = compute_protocol_asymmetry(rows_of_release_040(shipped.engagements))
     counts = ["n_engagements", "n_equal", "n_china_lower", "n_russia_lower"]
     # The 45 Xi–Putin rows added in 0.3.0 (E0059-E0103) are all head of state with head of state.
     assert result.loc[0, counts].tolist() == [103, 100, 0, 3]
-    levelled = add_levels(shipped.engagements)
+    levelled = add_levels(rows_of_release_040(shipped.engagements))
     unequal = levelled.loc[levelled["protocol_gap"] != 0, "engagement_id"].tolist()
     assert unequal == ["E0007", "E0027", "E0055"]
     assert levelled.loc[levelled["engagement_id"] == "E0055", "protocol_gap"].item() == 2

@@ -121,7 +121,7 @@ def test_multiline_cell_is_loaded_intact(dataset):
 def test_loads_from_a_custom_directory(minimal_dir, dataset):
     assert dataset.data_dir == minimal_dir
     assert {name: len(frame) for name, frame in dataset.tables().items()} == {
-        "subsections": 3, "persons": 4, "offices": 5, "engagements": 6,
+        "subsections": 3, "persons": 4, "offices": 5, "leaders": 4, "engagements": 6, "coattendance": 1, "coverage": 6,
         "documents": 3, "periods": 1, "errata": 1, "reported_figures": 2,
         "trade": 3, "economy": 2, "announced_counts": 2, "claims": 3}
     assert dataset.engagements["engagement_id"].tolist() == [f"E000{i}" for i in range(1, 7)]

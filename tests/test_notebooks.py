@@ -10,7 +10,12 @@ from analysis import paths
 from analysis.pipeline.run import discover_notebooks
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-SHARED = {"start_year", "end_year", "levels", "modes", "in_article_only", "data_dir", "output_dir", "formats"}
+SHARED = {"data_dir", "output_dir", "formats"}
+# the engagement filters, in every notebook whose exhibits count engagements
+FILTERS = {"start_year", "end_year", "universes", "levels", "modes", "in_article_only"}
+DECLARES = {"01_timeline": FILTERS, "02_meeting_frequency": FILTERS, "03_asymmetry": FILTERS,
+            "04_trade": {"start_year", "end_year"}, "05_claims": set(), "06_paper_numbers": FILTERS,
+            "07_article_selection": {"start_year", "end_year", "universes"}}
 
 
 def test_the_four_analysis_notebooks_exist():
@@ -35,7 +40,8 @@ def test_every_parameter_is_typed_commented_and_seen_by_papermill(path):
     declared = papermill.inspect_notebook(str(path))
     # papermill skips lines it cannot parse (e.g. a second '=' in the comment): none may be lost
     assert len(declared) == len(lines)
-    assert set(declared) >= SHARED
+    assert set(declared) >= SHARED | DECLARES[path.stem]
+    assert not (set(declared) & (FILTERS - DECLARES[path.stem])), "a filter the notebook would ignore"
     for name, p in declared.items():
         assert p["inferred_type_name"] in ("int", "float", "str", "bool", "list"), name
         assert p["help"], f"{name} has no comment"

@@ -73,7 +73,7 @@ def test_minimal_fixture_is_valid_and_counts_rows(minimal_dir):
 def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_dir, shipped_data_dir):
     shipped = sorted(p.name for p in shipped_data_dir.glob("*.csv"))
     assert sorted(p.name for p in minimal_dir.glob("*.csv")) == shipped
-    assert len(shipped) == 12
+    assert len(shipped) == 15
     for name in shipped:
         with open(shipped_data_dir / name, newline="", encoding="utf-8") as f:
             shipped_header = next(csv.reader(f))
@@ -84,8 +84,8 @@ def test_minimal_fixture_has_the_shipped_columns_in_the_shipped_order(minimal_di
 
 def test_shipped_data_is_valid(shipped_data_dir):
     counts = validate_dataset(shipped_data_dir)
-    assert list(counts) == ["subsections", "persons", "offices", "engagements",
-                            "documents", "periods", "errata", "reported_figures",
+    assert list(counts) == ["subsections", "persons", "offices", "leaders", "engagements", "coattendance",
+                            "coverage", "documents", "periods", "errata", "reported_figures",
                             "trade", "economy", "announced_counts", "claims"]
     assert counts["subsections"] == 48
     assert all(counts[name] > 0 for name in ("persons", "offices", "engagements"))

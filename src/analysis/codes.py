@@ -24,3 +24,62 @@ STATE_SIDE: dict[str, str] = {"PRC": "china", "USSR": "russia", "Russia": "russi
 
 COUNTERPART: dict[str, str] = {"china": "russia", "russia": "china"}
 """The other side."""
+
+CODE_LABELS: dict[str, str] = {
+    "leader": "Leader", "head_of_government": "Head of government", "minister": "Minister",
+    "in_person": "In person", "phone": "Phone", "video": "Video", "virtual_conference": "Virtual conference",
+    "china": "China", "russia": "USSR/Russia", "third_country": "Third country", "none": "Remote",
+    "equal": "Equal rank", "cross_level": "Cross-level", "remote": "Calls (remote)",
+    "bilateral_visit": "Bilateral visit", "multilateral": "Multilateral event",
+}
+"""Readable labels of codes, for figures and tables."""
+
+OFFICE_LABELS: dict[str, str] = {
+    "head_of_state": "head of state", "head_of_government": "head of government",
+    "party_leader": "party leader", "military_commission_chair": "CMC chairman",
+    "foreign_minister": "foreign minister", "defence_minister": "defence minister",
+    "security_council_secretary": "Security Council secretary",
+}
+"""Readable labels of the offices of ``offices.office``."""
+
+
+def label(code) -> str:
+    """Human-readable label of a code (falls back to the code itself)."""
+    return CODE_LABELS.get(str(code), str(code))
+
+OFFICE_LEVEL: dict[str, str] = {
+    "head_of_state": "leader",
+    "party_leader": "leader",
+    "military_commission_chair": "leader",
+    "head_of_government": "head_of_government",
+    "foreign_minister": "minister",
+    "defence_minister": "minister",
+    "security_council_secretary": "minister",
+}
+"""Level of each office of the data package's ``office`` enum."""
+
+UNIVERSES: tuple[str, ...] = ("leader", "head_of_government", "cross_level", "remote", "minister")
+"""The universes of engagements, each with its own coverage (``coverage.csv``)."""
+
+MEETING_UNIVERSES: tuple[str, ...] = ("leader", "head_of_government", "cross_level")
+"""The complete universes of meetings of leaders and premiers (in person; the premiers' regular
+meetings held by video in 2020-2022 included): the default of the analyses."""
+
+
+def universe_of(china_office: str, russia_office: str, mode: str) -> str:
+    """The universe of an engagement, from its principals' offices and its mode.
+
+    * ``minister`` if either principal is a minister (or security official), whatever the mode;
+    * ``remote`` for a phone call, video call or virtual conference of leaders or premiers,
+      except video meetings of the two heads of government (``head_of_government``: the regular
+      premiers' meetings of 2020-2022 were held by video);
+    * ``leader`` (both leaders), ``head_of_government`` (both premiers) or ``cross_level``.
+    """
+    china, russia = OFFICE_LEVEL[china_office], OFFICE_LEVEL[russia_office]
+    if "minister" in (china, russia):
+        return "minister"
+    if china == russia == "head_of_government" and mode in ("in_person", "video"):
+        return "head_of_government"
+    if mode != "in_person":
+        return "remote"
+    return china if china == russia else "cross_level"

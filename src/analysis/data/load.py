@@ -29,7 +29,10 @@ class Dataset:
     subsections: pd.DataFrame
     persons: pd.DataFrame
     offices: pd.DataFrame
+    leaders: pd.DataFrame
     engagements: pd.DataFrame
+    coattendance: pd.DataFrame
+    coverage: pd.DataFrame
     documents: pd.DataFrame
     periods: pd.DataFrame
     errata: pd.DataFrame

@@ -9,51 +9,27 @@ the paper style of :mod:`analysis.exhibits.style`: colour-blind-safe colours fix
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib import transforms
 from matplotlib.axes import Axes
 
-from analysis.exhibits.style import MODE_MARKERS, OKABE_ITO, colours_for, label, new_figure
+from analysis.codes import MEETING_UNIVERSES, UNIVERSES, label
+from analysis.exhibits.plotkit import add_legend, get_axes, stacked_bars, with_levels
+from analysis.exhibits.style import MODE_MARKERS, OKABE_ITO, colours_for
+from analysis.indicators.coverage import add_universe
 from analysis.indicators.frequency import (
     MODES,
     compute_cumulative,
     compute_engagements_per_decade,
     compute_engagements_per_year,
 )
-from analysis.indicators.levels import LEVELS, add_levels, compute_protocol_asymmetry
+from analysis.indicators.levels import LEVELS
+from analysis.indicators.milestones import COUNTING_RULES, compute_cumulative_by_rule
 from analysis.indicators.pairings import compute_pairing_rates
-from analysis.indicators.travel import compute_direction_of_travel
-
-
-def _axes(ax: Axes | None, width: str = "single", aspect: float = 0.62) -> Axes:
-    if ax is not None:
-        return ax
-    _, ax = new_figure(width, aspect)
-    return ax
-
-
-def _with_levels(data: pd.DataFrame) -> pd.DataFrame:
-    return data if "level" in data.columns else add_levels(data)
-
-
-def _legend(ax: Axes, **kwargs) -> None:
-    kwargs = {"frameon": False, "loc": "upper left", **kwargs}
-    ax.legend(**kwargs)
-
-
-def _stacked_bars(ax: Axes, positions, table: pd.DataFrame, categories, variable: str, *,
-                  horizontal: bool = False, width: float = 0.8) -> None:
-    """Stacked bars of the ``categories`` columns of ``table`` at ``positions``."""
-    base = np.zeros(len(table))
-    for category, colour in zip(categories, colours_for(variable, categories), strict=False):
-        values = table[category].to_numpy(dtype=float)
-        if horizontal:
-            ax.barh(positions, values, left=base, height=width, color=colour, label=label(category), linewidth=0)
-        else:
-            ax.bar(positions, values, bottom=base, width=width, color=colour, label=label(category), linewidth=0)
-        base = base + values
 
 
 def plot_timeline(data: pd.DataFrame, *, pairings: pd.DataFrame | None = None,
@@ -65,8 +41,8 @@ def plot_timeline(data: pd.DataFrame, *, pairings: pd.DataFrame | None = None,
     ``periods`` (the periods table) are hatched, e.g. the 1960–1988 split of subsection 2.3.
     Engagements in the same level and year are spread vertically so none hides another.
     """
-    ax = _axes(ax, "double", 0.4)
-    data = _with_levels(data).sort_values(["start_date", "engagement_id"], kind="stable")
+    ax = get_axes(ax, "double", 0.4)
+    data = with_levels(data).sort_values(["start_date", "engagement_id"], kind="stable")
     end_year = end_year or int(data["start_date"].dt.year.max() if len(data) else start_year)
     left, right = pd.Timestamp(start_year, 1, 1), pd.Timestamp(end_year, 12, 31)
     row = {lvl: i for i, lvl in enumerate(reversed(LEVELS))}  # leader on top
@@ -101,103 +77,106 @@ def plot_timeline(data: pd.DataFrame, *, pairings: pd.DataFrame | None = None,
     ax.set_xlim(left, right)
     ax.xaxis.set_major_locator(mdates.YearLocator(10))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    _legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(modes), title=None)
+    add_legend(ax, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(modes), title=None)
     return ax
 
 
 def plot_engagements_per_year(data: pd.DataFrame, *, hue: str = "level", start_year: int = 1949,
-                              end_year: int | None = None, ax: Axes | None = None) -> Axes:
-    """Engagements per calendar year as stacked bars by ``hue`` ('level' or 'mode'); empty years show as gaps."""
-    if hue not in ("level", "mode"):
-        raise ValueError(f"hue must be 'level' or 'mode', not {hue!r}")
-    ax = _axes(ax, "double", 0.35)
-    data = _with_levels(data)
+                              end_year: int | None = None, coverage: pd.DataFrame | None = None,
+                              universes=None, ax: Axes | None = None) -> Axes:
+    """Engagements per calendar year as stacked bars by ``hue`` ('level', 'mode' or 'universe').
+
+    Empty years show as gaps. With ``coverage`` (the data package's table), the periods in which
+    the record of any of ``universes`` (default: the universes present in ``data``) is not
+    complete are hatched and labelled, so a reader sees where counts are lower bounds or a sample.
+    """
+    if hue not in ("level", "mode", "universe"):
+        raise ValueError(f"hue must be 'level', 'mode' or 'universe', not {hue!r}")
+    ax = get_axes(ax, "double", 0.35)
+    data = with_levels(data if "universe" in data.columns else add_universe(data))
     counts = compute_engagements_per_year(data, start_year=start_year, end_year=end_year, by=hue)
-    categories = [c for c in (LEVELS if hue == "level" else MODES) if c in counts.columns]
-    _stacked_bars(ax, counts["year"].to_numpy(), counts, categories, hue)
+    order = {"level": LEVELS, "mode": MODES, "universe": UNIVERSES}[hue]
+    categories = [c for c in order if c in counts.columns]
+    stacked_bars(ax, counts["year"].to_numpy(), counts, categories, hue)
+    if coverage is not None:
+        chosen = list(universes) if universes is not None else sorted(set(data["universe"].astype(str)))
+        shade_incomplete(ax, coverage, chosen, int(counts["year"].min()), int(counts["year"].max()))
     ax.set_xlabel("Year")
     ax.set_ylabel("Engagements")
     ax.set_xlim(counts["year"].min() - 1, counts["year"].max() + 1)
     ax.yaxis.get_major_locator().set_params(integer=True)
-    _legend(ax, title=label(hue) if hue != "level" else "Level of office")
+    add_legend(ax, title={"level": "Level of office", "mode": "Mode", "universe": "Universe"}[hue])
     return ax
 
 
-def plot_pairing_rates(data: pd.DataFrame, *, pairings: pd.DataFrame, metric: str = "rate_per_year",
-                       ax: Axes | None = None) -> Axes:
-    """Engagements per leadership pairing: the count, or the rate per year of overlapping tenure."""
+def shade_incomplete(ax: Axes, coverage: pd.DataFrame, universes, first_year: int, last_year: int) -> None:
+    """Hatch the years in which the record of any of ``universes`` is partial or a sample (year axis)."""
+    rows = coverage[coverage["universe"].astype(str).isin(universes)
+                    & coverage["status"].astype(str).ne("complete")]
+    labelled = False
+    for row in rows.sort_values("start_date").itertuples(index=False):
+        start = max(row.start_date.year + (row.start_date.dayofyear - 1) / 365.25, first_year - 0.5)
+        end = min(row.end_date.year + row.end_date.dayofyear / 365.25, last_year + 0.5)
+        if start < end:
+            ax.axvspan(start - 0.5, end - 0.5, facecolor="none", edgecolor="0.6", hatch="////", linewidth=0,
+                       zorder=0, label=None if labelled else "Record partial or sampled")
+            labelled = True
+
+
+def plot_pairing_rates(data: pd.DataFrame, *, pairings: pd.DataFrame | None = None, metric: str = "rate_per_year",
+                       coverage: pd.DataFrame | None = None, universes=MEETING_UNIVERSES,
+                       start_year: int | None = None, end_year: int | None = None, ax: Axes | None = None) -> Axes:
+    """Engagements per leadership pairing: the count, or the rate per year of shared tenure.
+
+    ``data`` is either the engagements (the rates are then computed with
+    :func:`compute_pairing_rates` and ``pairings``, ``coverage``, ``universes``, ``start_year``,
+    ``end_year``) or a table that function returned. Pairings with no engagement show as 0.
+    """
     if metric not in ("rate_per_year", "n_engagements"):
         raise ValueError(f"metric must be 'rate_per_year' or 'n_engagements', not {metric!r}")
-    ax = _axes(ax, "single", 0.9)
-    rates = compute_pairing_rates(data, pairings)
+    if "rate_per_year" in data.columns:
+        rates = data
+    else:
+        if pairings is None:
+            raise ValueError("plot_pairing_rates: pass pairings= (from compute_pairings) with engagements")
+        rates = compute_pairing_rates(data, pairings, coverage=coverage, universes=universes,
+                                      start_year=start_year, end_year=end_year)
+    ax = get_axes(ax, "single", 0.9)
     positions = np.arange(len(rates))[::-1]  # chronological, first at the top
     ax.barh(positions, rates[metric].to_numpy(dtype=float), color=OKABE_ITO["blue"], height=0.7)
-    for pos, value in zip(positions, rates[metric], strict=False):
+    for pos, value in zip(positions, rates[metric], strict=True):
         ax.text(value, pos, f" {value:.2f}" if metric == "rate_per_year" else f" {int(value)}",
                 va="center", ha="left", fontsize=6)
     ax.set_yticks(positions, rates["pairing"])
-    ax.set_xlabel("Engagements per year of overlapping tenure" if metric == "rate_per_year" else "Engagements")
+    ax.set_xlabel("Engagements per year of shared tenure" if metric == "rate_per_year" else "Engagements")
     ax.margins(x=0.15)
     return ax
 
 
-def plot_mix(data: pd.DataFrame, *, variable: str = "mode", start_year: int = 1949,
-             end_year: int | None = None, ax: Axes | None = None) -> Axes:
-    """Share of engagements by ``variable`` ('mode' or 'level') per decade, as 100 % stacked bars."""
+def plot_mix(data: pd.DataFrame, *, hue: str = "mode", start_year: int = 1949,
+             end_year: int | None = None, ax: Axes | None = None, variable: str | None = None) -> Axes:
+    """Share of engagements by ``hue`` ('mode' or 'level') per decade, as 100 % stacked bars.
+
+    ``variable`` is the deprecated name of ``hue`` (until version 0.6 of the package).
+    """
+    if variable is not None:
+        warnings.warn("plot_mix(variable=...) is deprecated; use hue=...", DeprecationWarning, stacklevel=2)
+        hue = variable
+    variable = hue
     if variable not in ("level", "mode"):
         raise ValueError(f"variable must be 'level' or 'mode', not {variable!r}")
-    ax = _axes(ax, "double", 0.3)
-    data = _with_levels(data)
+    ax = get_axes(ax, "double", 0.3)
+    data = with_levels(data)
     counts = compute_engagements_per_decade(data, by=variable, start_year=start_year, end_year=end_year)
     categories = [c for c in (LEVELS if variable == "level" else MODES) if c in counts.columns]
     totals = counts["n_engagements"].replace(0, np.nan)
     shares = counts[categories].div(totals, axis=0).fillna(0.0) * 100
     positions = np.arange(len(counts))
-    _stacked_bars(ax, positions, shares, categories, variable, width=0.75)
+    stacked_bars(ax, positions, shares, categories, variable, width=0.75)
     ax.set_xticks(positions, [f"{int(d)}s\nn={int(n)}" for d, n in zip(counts["decade"], counts["n_engagements"], strict=False)])
     ax.set_ylabel("Share of engagements (%)")
     ax.set_ylim(0, 100)
-    _legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Mode" if variable == "mode" else "Level")
-    return ax
-
-
-def plot_direction_of_travel(data: pd.DataFrame, *, by: str = "pairing", ax: Axes | None = None) -> Axes:
-    """Where engagements took place per group (pairing or period), with the balance index B.
-
-    B = (hosted in China − hosted in Russia) / (hosted in China + hosted in Russia); +1 means the
-    Soviet/Russian side always travelled (see :func:`compute_balance_index`).
-    """
-    ax = _axes(ax, "single", 0.9)
-    counts = compute_direction_of_travel(data, by=by)
-    columns = {"china": "n_hosted_by_china", "russia": "n_hosted_by_russia",
-               "third_country": "n_third_country", "none": "n_remote"}
-    frame = pd.DataFrame({side: counts[column].to_numpy() for side, column in columns.items()})
-    positions = np.arange(len(counts))[::-1]
-    _stacked_bars(ax, positions, frame, list(columns), "host_side", horizontal=True, width=0.7)
-    for pos, total, b in zip(positions, counts["n_engagements"], counts["balance_index"], strict=False):
-        ax.text(total, pos, "  B = n/a" if pd.isna(b) else f"  B = {b:+.2f}", va="center", fontsize=6)
-    ax.set_yticks(positions, counts[by].astype(str))
-    ax.set_xlabel("Engagements")
-    ax.margins(x=0.3)
-    _legend(ax, loc="upper center", bbox_to_anchor=(0.4, -0.18), ncol=2, title="Took place")
-    return ax
-
-
-def plot_protocol_asymmetry(data: pd.DataFrame, *, by: str = "pairing", ax: Axes | None = None) -> Axes:
-    """Engagements of equal rank vs those where one side sent a lower-ranked principal, per group."""
-    ax = _axes(ax, "single", 0.9)
-    table = compute_protocol_asymmetry(_with_levels(data), by=by)
-    columns = {"equal": "n_equal", "china": "n_china_lower", "russia": "n_russia_lower"}
-    frame = pd.DataFrame({k: table[v].to_numpy() for k, v in columns.items()})
-    positions = np.arange(len(table))[::-1]
-    _stacked_bars(ax, positions, frame, list(columns), "lower_ranked_side", horizontal=True, width=0.7)
-    ax.set_yticks(positions, table[by].astype(str))
-    ax.set_xlabel("Engagements")
-    handles, labels_ = ax.get_legend_handles_labels()
-    names = {"Equal rank": "Equal rank", "China": "China sent the lower rank",
-             "USSR/Russia": "USSR/Russia sent the lower rank"}
-    ax.legend(handles, [names.get(t, t) for t in labels_], frameon=False, loc="upper center",
-              bbox_to_anchor=(0.4, -0.18), ncol=1)
+    add_legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="Mode" if variable == "mode" else "Level")
     return ax
 
 
@@ -209,7 +188,7 @@ def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_i
     ``milestones`` (optional; columns ``date``, ``count`` and ``label``) are drawn as hollow
     markers, e.g. counts announced by officials, so differences with the data stay visible.
     """
-    ax = _axes(ax, "single", 0.7)
+    ax = get_axes(ax, "single", 0.7)
     cumulative = compute_cumulative(data, china_person_id=china_person_id, russia_person_id=russia_person_id,
                                     modes=modes, persons=persons)
     if len(cumulative):
@@ -227,84 +206,7 @@ def plot_cumulative(data: pd.DataFrame, *, china_person_id: str, russia_person_i
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     if ax.get_legend_handles_labels()[0]:
-        _legend(ax)
-    return ax
-
-
-def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = None,
-               reporter: str = "china_customs", start_year: int = 1990, end_year: int | None = None,
-               events: list[tuple[int, str]] | None = None, ax: Axes | None = None) -> Axes:
-    """China–Russia trade over time, US$ billion.
-
-    ``trade`` (the trade table, or None) gives the official series of one ``reporter``: total,
-    Chinese exports and imports as lines that break where a year is missing, and Russia's
-    balance with China (Chinese imports − exports) as bars. ``reported`` (the reported_figures
-    table) adds the article's own trade figures as points and its targets as open markers at
-    the target year. ``events`` are (year, label) pairs drawn as annotated vertical lines.
-    """
-    ax = _axes(ax, "double", 0.42)
-    last = end_year
-    if trade is not None and len(trade):
-        series = trade[trade["reporter"] == reporter].set_index("year").sort_index()
-        last = last or int(series.index.max())
-        years = pd.RangeIndex(start_year, last + 1)
-        series = series.reindex(years)  # missing years become NaN: the lines show the gap
-        lines = [("total_usd_bn", "Total", OKABE_ITO["black"]),
-                 ("china_exports_usd_bn", "Chinese exports to Russia", OKABE_ITO["vermillion"]),
-                 ("china_imports_usd_bn", "Chinese imports from Russia", OKABE_ITO["blue"])]
-        for column, name, colour in lines:
-            ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
-        others = trade[(trade["reporter"] != reporter) & trade["year"].between(start_year, last)]
-        if len(others):
-            ax.scatter(others["year"].astype(int), others["total_usd_bn"].astype(float), s=10, marker="x",
-                       color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters")
-        balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
-        ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
-               label="Russia's balance with China")
-        ax.axhline(0, color="0.3", linewidth=0.5)
-    if reported is not None and len(reported):
-        r = reported[(reported["quantity"] == "China-Russia trade") & reported["year"].notna()]
-        r = r[r["year"].between(start_year, last or int(r["year"].max()))]
-        actual, target = r[r["kind"] == "actual"], r[r["kind"] == "target"]
-        ax.scatter(actual["year"].astype(int), actual["value"], marker="D", s=22, color=OKABE_ITO["orange"],
-                   edgecolor="black", linewidth=0.4, zorder=4, label="Reported by the article")
-        ax.scatter(target["year"].astype(int), target["value"], marker="^", s=30, facecolor="none",
-                   edgecolor=OKABE_ITO["reddish_purple"], linewidth=1.0, zorder=4, label="Target stated by the article")
-        last = last or int(r["year"].max()) if len(r) else last
-    for year, text in events or []:
-        ax.axvline(year, color="0.6", linewidth=0.6, linestyle=":", zorder=0)
-        ax.text(year, 0.98, f" {text}", transform=transforms.blended_transform_factory(ax.transData, ax.transAxes),
-                rotation=90, va="top", ha="right", fontsize=5.5, color="0.3")
-    ax.set_xlim(start_year - 0.5, (last or start_year) + 0.5)
-    ax.set_ylabel("US$ billion (current)")
-    ax.set_xlabel("Year")
-    _legend(ax, fontsize=6)
-    return ax
-
-
-def plot_economic_asymmetry(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Trade dependence of each side (%, left axis) and China/Russia GDP ratio (right axis).
-
-    ``data`` is the output of :func:`compute_economic_asymmetry` with GDP data. Years without
-    a value are left out of each series (points, not interpolated lines across gaps).
-    """
-    ax = _axes(ax, "single", 0.75)
-    years = data["year"].to_numpy()
-    for column, name, colour in (("china_trade_dependence", "Share of China's trade", OKABE_ITO["vermillion"]),
-                                 ("russia_trade_dependence", "Share of Russia's trade", OKABE_ITO["blue"])):
-        values = data[column].astype(float).to_numpy() * 100
-        ax.plot(years, values, marker="o", markersize=3, linewidth=0.8, color=colour, label=name)
-    ax.set_ylabel("China–Russia trade, % of the side's total trade")
-    ax.set_xlabel("Year")
-    ratio = ax.twinx()
-    ratio.plot(years, data["gdp_ratio"].astype(float).to_numpy(), marker="s", markersize=3, linestyle="none",
-               color=OKABE_ITO["black"], label="GDP ratio China/Russia (right)")
-    ratio.set_ylabel("GDP ratio China/Russia")
-    ratio.set_ylim(bottom=0)
-    ax.set_ylim(bottom=0)
-    handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
-    labels = ax.get_legend_handles_labels()[1] + ratio.get_legend_handles_labels()[1]
-    ax.legend(handles, labels, frameon=False, loc="upper left", fontsize=6)
+        add_legend(ax)
     return ax
 
 
@@ -315,9 +217,7 @@ def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_pers
     ``milestones`` (from :func:`compare_announced_counts`, meeting counts since 2013) are drawn
     as hollow markers at their date and announced value, so the gaps stay visible.
     """
-    from analysis.indicators.milestones import COUNTING_RULES, compute_cumulative_by_rule
-
-    ax = _axes(ax, "double", 0.4)
+    ax = get_axes(ax, "double", 0.4)
     cumulative = compute_cumulative_by_rule(data, china_person_id=china_person_id, russia_person_id=russia_person_id)
     names = {"in_person": "In person", "in_person_video": "In person + video",
              "all_contacts": "In person + video + phone"}
@@ -338,19 +238,16 @@ def plot_counting_rules(data: pd.DataFrame, *, china_person_id: str, russia_pers
     ax.set_ylabel("Cumulative meetings since 2013")
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    _legend(ax, fontsize=6)
+    add_legend(ax, fontsize=6)
     return ax
 
 
 __all__ = [
     "plot_counting_rules",
     "plot_cumulative",
-    "plot_direction_of_travel",
-    "plot_economic_asymmetry",
     "plot_engagements_per_year",
     "plot_mix",
     "plot_pairing_rates",
-    "plot_protocol_asymmetry",
     "plot_timeline",
-    "plot_trade",
+    "shade_incomplete",
 ]

@@ -51,15 +51,11 @@ CATEGORY_COLOURS = {
                   "third_country": OKABE_ITO["grey"], "none": OKABE_ITO["yellow"]},
     "lower_ranked_side": {"equal": OKABE_ITO["grey"], "china": OKABE_ITO["vermillion"],
                           "russia": OKABE_ITO["blue"]},
+    "universe": {"leader": OKABE_ITO["blue"], "head_of_government": OKABE_ITO["orange"],
+                 "cross_level": OKABE_ITO["sky_blue"], "remote": OKABE_ITO["vermillion"],
+                 "minister": OKABE_ITO["bluish_green"]},
 }
 MODE_MARKERS = {"in_person": "o", "phone": "^", "video": "s", "virtual_conference": "D"}
-
-LABELS = {
-    "leader": "Leader", "head_of_government": "Head of government", "minister": "Minister",
-    "in_person": "In person", "phone": "Phone", "video": "Video", "virtual_conference": "Virtual conference",
-    "china": "China", "russia": "USSR/Russia", "third_country": "Third country", "none": "Remote",
-    "equal": "Equal rank",
-}
 
 RC_PARAMS = {
     "font.family": "DejaVu Sans",
@@ -116,11 +112,6 @@ def new_figure(width: str = "single", aspect: float = 0.62, **subplot_kw):
     """A figure and axes in the paper style, sized for a journal column."""
     set_paper_style()
     return plt.subplots(figsize=figure_size(width, aspect), **subplot_kw)
-
-
-def label(code) -> str:
-    """Human-readable label of a code (falls back to the code itself)."""
-    return LABELS.get(str(code), str(code))
 
 
 def colours_for(variable: str, categories) -> list[str]:

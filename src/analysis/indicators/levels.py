@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.codes import LEVELS  # one definition, importable without pandas
+from analysis.codes import LEVELS, OFFICE_LEVEL  # one definition, importable without pandas
 from analysis.indicators.common import (
     count_matrix,
     factor_codes,
@@ -43,16 +43,7 @@ __all__ = [
     "compute_protocol_asymmetry",
 ]
 
-OFFICE_LEVEL: dict[str, str] = {
-    "head_of_state": "leader",
-    "party_leader": "leader",
-    "military_commission_chair": "leader",
-    "head_of_government": "head_of_government",
-    "foreign_minister": "minister",
-    "defence_minister": "minister",
-    "security_council_secretary": "minister",
-}
-"""Level of each office of the data package's ``office`` enum."""
+
 
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS, start=1)}

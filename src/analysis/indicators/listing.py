@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.exhibits.style import label
-
-OFFICE_LABELS = {
-    "head_of_state": "head of state", "head_of_government": "head of government",
-    "party_leader": "party leader", "military_commission_chair": "CMC chairman",
-    "foreign_minister": "foreign minister", "defence_minister": "defence minister",
-    "security_council_secretary": "Security Council secretary",
-}
+from analysis.codes import OFFICE_LABELS, label
 
 
 def _dates(start: pd.Series, end: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.indicators.common import require_columns
 
-__all__ = ["PERIOD_BREAKS", "PERIOD_LABELS", "add_period", "compute_periods", "period_codes"]
+__all__ = ["PERIOD_BREAKS", "PERIOD_LABELS", "add_period", "check_breaks", "compute_periods", "period_codes"]
 
 PERIOD_BREAKS: tuple[int, ...] = (1949, 1960, 1989, 1992, 2013)
 """First year of each default period; the last period is open-ended."""
@@ -33,7 +33,7 @@ PERIOD_LABELS: tuple[str, ...] = (
 # Periods
 # --------------------------------------------------------------------------------------
 
-def _check_breaks(breaks: Any, labels: Any, *, func: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+def check_breaks(breaks: Any, labels: Any, *, func: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
     if isinstance(breaks, (str, bytes)) or not isinstance(breaks, Iterable):
         raise ValueError(f"{func}: breaks must be a sequence of integer years, got {breaks!r}")
     breaks = tuple(breaks)
@@ -64,7 +64,7 @@ def _check_breaks(breaks: Any, labels: Any, *, func: str) -> tuple[tuple[int, ..
 def period_codes(years: np.ndarray, breaks: Any, labels: Any, *,
                   func: str) -> tuple[np.ndarray, tuple[str, ...]]:
     """Index of the period holding each year (-1 before the first break) and the labels."""
-    breaks, labels = _check_breaks(breaks, labels, func=func)
+    breaks, labels = check_breaks(breaks, labels, func=func)
     codes = np.searchsorted(np.asarray(breaks, dtype=np.int64), years, side="right") - 1
     return codes.astype(np.int64), labels
 
@@ -128,7 +128,7 @@ def compute_periods(engagements: pd.DataFrame, *, breaks: Sequence[int] = PERIOD
         first break are not counted).
     """
     func = "compute_periods"
-    breaks, labels = _check_breaks(breaks, labels, func=func)
+    breaks, labels = check_breaks(breaks, labels, func=func)
     period = add_period(engagements, breaks=breaks, labels=labels)["period"]
     codes = period.cat.codes.to_numpy(dtype=np.int64)
     counts = np.bincount(codes[codes >= 0], minlength=len(labels)).astype(np.int64)

@@ -13,7 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.codes import FIGURE_FORMATS, LEVELS, MODES
+from analysis.codes import FIGURE_FORMATS, LEVELS, MODES, UNIVERSES
 
 FIRST_YEAR = 1949  # the People's Republic was founded on 1949-10-01
 
@@ -89,6 +89,8 @@ def check_values(values: dict, *, this_year: int | None = None) -> list[str]:
     start, end = values.get("start_year"), values.get("end_year")
     if isinstance(start, int) and isinstance(end, int) and start > end:
         problems.append(f"parameter 'start_year': value {start} — after end_year {end}")
+    if "universes" in values:
+        problems += _check_subset("universes", values["universes"], UNIVERSES)
     if "levels" in values:
         problems += _check_subset("levels", values["levels"], LEVELS)
     if "modes" in values:

@@ -2,7 +2,9 @@
 
 The runner records, for every figure and table it promotes, the file's sha256, the notebook
 and cell that wrote it, the parameters, the sha256 of every input (the notebook, each data file
-the notebook actually read, each library module), the package version and the git commit.
+the notebook actually read, each library module), the software environment (the Python
+version, the versions of the distributions that shape outputs and, in a checkout, the sha256
+of ``requirements.lock``), the package version and the git commit.
 These entries live in ``figures/manifest.json`` and ``tables/manifest.json``; from them
 :func:`compute_status` tells which outputs are current and which are stale, and
 :func:`render_exhibits` writes the list of exhibits a replication reviewer asks for.
@@ -14,15 +16,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import platform
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 from analysis import paths
 from analysis.exhibits.outputs import write_atomically
+from analysis.pipeline.promotion import read_consistently
 from analysis.version import __version__
 
 MANIFEST = "manifest.json"
 KIND_DIR = {"figure": "figures", "table": "tables"}
+LOCK_FILE = paths.PROJECT_ROOT / "requirements.lock"   # pinned versions, in a checkout
+LOCK_KEY = "requirements.lock"
+# Distributions whose version can change an output's bytes: data handling, plotting and fonts,
+# notebook execution and its file format, parameters, LaTeX tables.
+OUTPUT_DISTRIBUTIONS = (
+    "pandas", "numpy", "matplotlib", "seaborn", "fonttools", "pillow", "contourpy", "kiwisolver", "pyparsing",
+    "python-dateutil", "tzdata", "papermill", "nbclient", "nbformat", "ipykernel", "ipython", "jupyter-client",
+    "pyyaml", "jinja2", "markupsafe",
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -59,6 +75,67 @@ def library_hashes() -> dict[str, str]:
 
 def file_hashes(files) -> dict[str, str]:
     return {display_path(p): sha256_file(Path(p)) for p in sorted(set(map(str, files))) if Path(p).exists()}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def distribution_versions(names=OUTPUT_DISTRIBUTIONS) -> dict[str, str | None]:
+    """Installed version of each distribution (None if absent), first found on ``sys.path``.
+
+    Read from the ``*.dist-info`` directory names (one directory listing per path entry,
+    about a millisecond), falling back to :mod:`importlib.metadata` for the rest.
+    """
+    wanted = {_normal(n): n for n in names}
+    found: dict[str, str | None] = {}
+    for entry in sys.path:
+        try:
+            listing = os.scandir(entry or ".")
+        except OSError:
+            continue
+        with listing:
+            for item in listing:
+                if item.name.endswith(".dist-info"):
+                    name, _, release = item.name[: -len(".dist-info")].partition("-")
+                    original = wanted.get(_normal(name))
+                    if original is not None and original not in found and release:
+                        found[original] = release
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in names:
+        if name not in found:
+            try:
+                found[name] = version(name)
+            except PackageNotFoundError:
+                found[name] = None
+    return {name: found[name] for name in names}
+
+
+def environment() -> dict[str, str | None]:
+    """What of the software environment can change outputs: the Python version, the version of
+    each of :data:`OUTPUT_DISTRIBUTIONS` and, in a checkout, the sha256 of ``requirements.lock``."""
+    described: dict[str, str | None] = {"python": platform.python_version()}
+    if LOCK_FILE.exists():
+        described[LOCK_KEY] = sha256_file(LOCK_FILE)
+    described.update(distribution_versions())
+    return described
+
+
+def environment_changes(recorded: dict | None, current: dict) -> list[str]:
+    """Why an output made in ``recorded`` is stale in ``current``, e.g. 'matplotlib 3.11.2 → 3.11.3'."""
+    if recorded is None:
+        return ["the software environment was not recorded"]
+    reasons = []
+    for name in [LOCK_KEY, "python", *sorted((set(recorded) | set(current)) - {LOCK_KEY, "python"})]:
+        old, new = recorded.get(name), current.get(name)
+        if old == new:
+            continue
+        if name == LOCK_KEY:
+            reasons.append(f"{LOCK_KEY} changed" if old and new else f"{LOCK_KEY} {'is gone' if old else 'appeared'}")
+        else:
+            reasons.append(f"{name} {old or 'not installed'} → {new or 'not installed'}")
+    return reasons
 
 
 def git_commit() -> str:
@@ -110,11 +187,17 @@ def manifest_entries(output_root: Path) -> dict[str, dict]:
 
 
 def compute_status(output_root: Path | None = None) -> list[dict]:
-    """For every output in the manifests: 'current', 'stale' (an input changed), 'modified'
-    (the file no longer matches its recorded hash) or 'missing'; with the reasons."""
+    """For every output in the manifests: 'current', 'stale' (an input or the software
+    environment changed), 'modified' (the file no longer matches its recorded hash) or
+    'missing'; with the reasons. Never reads a half-promoted state (see :mod:`.promotion`)."""
     output_root = Path(output_root) if output_root else paths.PROJECT_ROOT
+    return read_consistently(output_root, lambda: _status_rows(output_root))
+
+
+def _status_rows(output_root: Path) -> list[dict]:
     rows = []
     cache: dict[str, str | None] = {}
+    now = environment()
 
     def current_hash(name: str) -> str | None:
         if name not in cache:
@@ -129,9 +212,10 @@ def compute_status(output_root: Path | None = None) -> list[dict]:
             status = "missing"
         else:
             changed = [name for name, digest in entry["inputs"].items() if current_hash(name) != digest]
-            if changed:
+            reasons = [f"{name} changed" if current_hash(name) else f"{name} is gone" for name in changed]
+            reasons += environment_changes(entry.get("environment"), now)
+            if reasons:
                 status = "stale"
-                reasons = [f"{name} changed" if current_hash(name) else f"{name} is gone" for name in changed]
             elif sha256_file(path) != entry["sha256"]:
                 status, reasons = "modified", ["the file differs from the one the run wrote"]
             else:

@@ -19,11 +19,13 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis.codes import LEVELS, MEETING_UNIVERSES, MODES
 from analysis.data.load import Dataset, join_engagement_details, load_dataset
 from analysis.exhibits.figures import FORMATS as FIGURE_FORMATS
 from analysis.exhibits.figures import save_figure
 from analysis.exhibits.outputs import PROVENANCE_ENV
 from analysis.exhibits.tables import write_table
+from analysis.indicators.coverage import add_universe, filter_universes
 from analysis.indicators.frequency import filter_engagements
 from analysis.indicators.levels import add_levels
 from analysis.indicators.pairings import add_pairing, compute_pairings
@@ -72,17 +74,18 @@ class Study:
 
 
 def label_engagements(dataset: Dataset, *, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All engagements with names, documents, level, pairing and period; and the pairings."""
+    """All engagements with names, documents, level, universe, pairing and period; and the pairings."""
     engagements = join_engagement_details(dataset)
     if as_of is None:
         # Open terms end with the data, so rates are per year of tenure covered by the data.
         as_of = pd.Timestamp(int(engagements["end_date"].dt.year.max()), 12, 31) if len(engagements) else None
-    pairings = compute_pairings(dataset.offices, dataset.persons, as_of=as_of)
-    labelled = add_period(add_pairing(add_levels(engagements), pairings))
+    pairings = compute_pairings(dataset.leaders, dataset.persons, as_of=as_of)
+    labelled = add_period(add_pairing(add_universe(add_levels(engagements)), pairings))
     return labelled, pairings
 
 
-def prepare_study(notebook: str, *, start_year: int, end_year: int, levels: list, modes: list,
+def prepare_study(notebook: str, *, start_year: int | None = None, end_year: int | None = None, universes: list | None = None,
+                  levels: list | None = None, modes: list | None = None,
                   in_article_only: bool = False, data_dir: str = "", output_dir: str = "",
                   formats: list | None = None, **other) -> Study:
     """Validate the parameters and the data, then label and filter the engagements.
@@ -92,7 +95,10 @@ def prepare_study(notebook: str, *, start_year: int, end_year: int, levels: list
     output is written.
     """
     formats = list(formats) if formats is not None else list(FIGURE_FORMATS)
-    parameters = dict(start_year=start_year, end_year=end_year, levels=list(levels), modes=list(modes),
+    universes = list(universes) if universes is not None else list(MEETING_UNIVERSES)
+    levels = list(levels) if levels is not None else list(LEVELS)
+    modes = list(modes) if modes is not None else list(MODES)
+    parameters = dict(start_year=start_year, end_year=end_year, universes=universes, levels=levels, modes=modes,
                       in_article_only=in_article_only, data_dir=data_dir, formats=formats, **other)
     validate_parameters(**parameters)
     dataset = load_dataset(data_dir or None)
@@ -100,8 +106,8 @@ def prepare_study(notebook: str, *, start_year: int, end_year: int, levels: list
     if problems:
         raise ParameterError(problems, notebook)
     labelled, pairings = label_engagements(dataset)
-    selected = filter_engagements(labelled, start_year=start_year, end_year=end_year, levels=levels,
-                                  modes=modes, in_article_only=in_article_only).reset_index(drop=True)
+    selected = filter_engagements(filter_universes(labelled, universes), start_year=start_year, end_year=end_year,
+                                  levels=levels, modes=modes, in_article_only=in_article_only).reset_index(drop=True)
     return Study(notebook, parameters, dataset, selected, labelled, pairings, output_dir or None,
                  tuple(formats))
 

@@ -1,0 +1,96 @@
+"""Figures of trade over time and the economic asymmetry, in seaborn's shape.
+
+Every function is ``plot_x(data, *, ax=None, **kwargs)``: it takes the long-form engagements
+table (as returned by :func:`analysis.load_engagements`, optionally filtered), computes what it
+shows with the library's ``compute_*`` functions (so a figure and its table always agree), draws
+on ``ax`` (a new figure in the paper style when ``ax`` is None) and returns ``ax``. Styling is
+the paper style of :mod:`analysis.exhibits.style`: colour-blind-safe colours fixed per category.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib import transforms
+from matplotlib.axes import Axes
+
+from analysis.exhibits.plotkit import add_legend, get_axes
+from analysis.exhibits.style import OKABE_ITO
+
+__all__ = ["plot_economic_asymmetry", "plot_trade"]
+
+
+def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = None,
+               reporter: str = "china_customs", start_year: int = 1990, end_year: int | None = None,
+               events: list[tuple[int, str]] | None = None, ax: Axes | None = None) -> Axes:
+    """China–Russia trade over time, US$ billion.
+
+    ``trade`` (the trade table, or None) gives the official series of one ``reporter``: total,
+    Chinese exports and imports as lines that break where a year is missing, and Russia's
+    balance with China (Chinese imports − exports) as bars. ``reported`` (the reported_figures
+    table) adds the article's own trade figures as points and its targets as open markers at
+    the target year. ``events`` are (year, label) pairs drawn as annotated vertical lines.
+    """
+    ax = get_axes(ax, "double", 0.42)
+    last = end_year
+    if trade is not None and len(trade):
+        series = trade[trade["reporter"] == reporter].set_index("year").sort_index()
+        last = last or int(series.index.max())
+        years = pd.RangeIndex(start_year, last + 1)
+        series = series.reindex(years)  # missing years become NaN: the lines show the gap
+        lines = [("total_usd_bn", "Total", OKABE_ITO["black"]),
+                 ("china_exports_usd_bn", "Chinese exports to Russia", OKABE_ITO["vermillion"]),
+                 ("china_imports_usd_bn", "Chinese imports from Russia", OKABE_ITO["blue"])]
+        for column, name, colour in lines:
+            ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
+        others = trade[(trade["reporter"] != reporter) & trade["year"].between(start_year, last)]
+        if len(others):
+            ax.scatter(others["year"].astype(int), others["total_usd_bn"].astype(float), s=10, marker="x",
+                       color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters")
+        balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
+        ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
+               label="Russia's balance with China")
+        ax.axhline(0, color="0.3", linewidth=0.5)
+    if reported is not None and len(reported):
+        r = reported[(reported["quantity"] == "China-Russia trade") & reported["year"].notna()]
+        r = r[r["year"].between(start_year, last or int(r["year"].max()))]
+        actual, target = r[r["kind"] == "actual"], r[r["kind"] == "target"]
+        ax.scatter(actual["year"].astype(int), actual["value"], marker="D", s=22, color=OKABE_ITO["orange"],
+                   edgecolor="black", linewidth=0.4, zorder=4, label="Reported by the article")
+        ax.scatter(target["year"].astype(int), target["value"], marker="^", s=30, facecolor="none",
+                   edgecolor=OKABE_ITO["reddish_purple"], linewidth=1.0, zorder=4, label="Target stated by the article")
+        last = last or int(r["year"].max()) if len(r) else last
+    for year, text in events or []:
+        ax.axvline(year, color="0.6", linewidth=0.6, linestyle=":", zorder=0)
+        ax.text(year, 0.98, f" {text}", transform=transforms.blended_transform_factory(ax.transData, ax.transAxes),
+                rotation=90, va="top", ha="right", fontsize=5.5, color="0.3")
+    ax.set_xlim(start_year - 0.5, (last or start_year) + 0.5)
+    ax.set_ylabel("US$ billion (current)")
+    ax.set_xlabel("Year")
+    add_legend(ax, fontsize=6)
+    return ax
+
+
+def plot_economic_asymmetry(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Trade dependence of each side (%, left axis) and China/Russia GDP ratio (right axis).
+
+    ``data`` is the output of :func:`compute_economic_asymmetry` with GDP data. Years without
+    a value are left out of each series (points, not interpolated lines across gaps).
+    """
+    ax = get_axes(ax, "single", 0.75)
+    years = data["year"].to_numpy()
+    for column, name, colour in (("china_trade_dependence", "Share of China's trade", OKABE_ITO["vermillion"]),
+                                 ("russia_trade_dependence", "Share of Russia's trade", OKABE_ITO["blue"])):
+        values = data[column].astype(float).to_numpy() * 100
+        ax.plot(years, values, marker="o", markersize=3, linewidth=0.8, color=colour, label=name)
+    ax.set_ylabel("China–Russia trade, % of the side's total trade")
+    ax.set_xlabel("Year")
+    ratio = ax.twinx()
+    ratio.plot(years, data["gdp_ratio"].astype(float).to_numpy(), marker="s", markersize=3, linestyle="none",
+               color=OKABE_ITO["black"], label="GDP ratio China/Russia (right)")
+    ratio.set_ylabel("GDP ratio China/Russia")
+    ratio.set_ylim(bottom=0)
+    ax.set_ylim(bottom=0)
+    handles = ax.get_legend_handles_labels()[0] + ratio.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + ratio.get_legend_handles_labels()[1]
+    ax.legend(handles, labels, frameon=False, loc="upper left", fontsize=6)
+    return ax
