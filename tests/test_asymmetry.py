@@ -197,9 +197,9 @@ def trade():
     return pd.DataFrame({
         "year": [2021, 2020],
         "reporter": ["CHN", "CHN"],
-        "total_usd": [np.nan, 100.0],
-        "china_exports_usd": [50.0, 60.0],
-        "china_imports_usd": [70.0, 40.0],
+        "total_usd_bn": [np.nan, 100.0],
+        "china_exports_usd_bn": [50.0, 60.0],
+        "china_imports_usd_bn": [70.0, 40.0],
     })
 
 
@@ -208,8 +208,8 @@ def gdp():
     return pd.DataFrame({
         "year": [2020, 2020, 2021, 2021, 2020],
         "country": ["CHN", "RUS", "CHN", "RUS", "USA"],
-        "gdp_usd": [1000.0, 100.0, 1200.0, 150.0, 2000.0],
-        "total_trade_usd": [500.0, 200.0, 600.0, 0.0, 900.0],
+        "gdp_usd_bn": [1000.0, 100.0, 1200.0, 150.0, 2000.0],
+        "total_trade_usd_bn": [500.0, 200.0, 600.0, 0.0, 900.0],
     })
 
 
@@ -220,8 +220,8 @@ def test_economic_asymmetry_trade_only(trade):
     # 2020: total 100, Russia's balance = imports 40 - exports 60 = -20 (Russian deficit).
     # 2021: total missing -> 50 + 70 = 120; balance 70 - 50 = +20 (Russian surplus).
     assert result["year"].tolist() == [2020, 2021]
-    assert result["bilateral_total_usd"].tolist() == [100.0, 120.0]
-    assert result["russia_balance_usd"].tolist() == [-20.0, 20.0]
+    assert result["bilateral_total_usd_bn"].tolist() == [100.0, 120.0]
+    assert result["russia_balance_usd_bn"].tolist() == [-20.0, 20.0]
     assert "gdp_ratio" not in result.columns
 
 
@@ -237,16 +237,24 @@ def test_economic_asymmetry_with_gdp(trade, gdp):
 
 
 def test_economic_asymmetry_validation(trade, gdp):
-    mixed = pd.concat([trade, trade.assign(reporter="RUS", total_usd=99.0)], ignore_index=True)
+    mixed = pd.concat([trade, trade.assign(reporter="RUS", total_usd_bn=99.0)], ignore_index=True)
     with pytest.raises(ValueError, match=r"several rows for .*pass reporter= one of 'CHN', 'RUS'"):
         compute_economic_asymmetry(mixed)
     chosen = compute_economic_asymmetry(mixed, reporter="RUS")
-    assert chosen["bilateral_total_usd"].tolist() == [99.0, 99.0]
+    assert chosen["bilateral_total_usd_bn"].tolist() == [99.0, 99.0]
     with pytest.raises(ValueError, match="unknown reporter 'UN'"):
         compute_economic_asymmetry(trade, reporter="UN")
     with pytest.raises(ValueError, match="russia_country 'Russia' is not in gdp"):
         compute_economic_asymmetry(trade, gdp, russia_country="Russia")
-    with pytest.raises(ValueError, match=r"trade lacks column\(s\) 'china_imports_usd'"):
-        compute_economic_asymmetry(trade.drop(columns="china_imports_usd"))
+    with pytest.raises(ValueError, match=r"trade lacks column\(s\) 'china_imports_usd_bn'"):
+        compute_economic_asymmetry(trade.drop(columns="china_imports_usd_bn"))
     with pytest.raises(ValueError, match="gdp has several rows"):
         compute_economic_asymmetry(trade, pd.concat([gdp, gdp.iloc[[0]]]))
+
+
+def test_economic_asymmetry_accepts_the_old_column_names_with_a_warning(trade):
+    old = trade.rename(columns={"total_usd_bn": "total_usd", "china_exports_usd_bn": "china_exports_usd",
+                                "china_imports_usd_bn": "china_imports_usd"})
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        result = compute_economic_asymmetry(old)
+    assert result["bilateral_total_usd_bn"].tolist() == [100.0, 120.0]

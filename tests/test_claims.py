@@ -107,9 +107,11 @@ def test_shipped_ledger_against_the_article():
     data = bp.load_dataset()
     result = compute_claims_ledger(data.claims, data.engagements, data.trade).set_index("claim_id")
     assert set(result["status"]) <= {"consistent", "inconsistent", "not checkable"}
-    # "1960-1988: None": the record holds the 1964, 1965 (two) and 1969 meetings
+    # "1960-1988: None": the record holds Liu Shaoqi-Khrushchev 1960 (E0122), Zhou-Khrushchev 1961
+    # (E0123), Zhou with Kosygin, Brezhnev and Mikoyan in 1964 (E0005, E0124, E0125), Kosygin with
+    # Zhou and Mao in 1965 (E0006, E0007) and Zhou-Kosygin in 1969 (E0008): 8
     no_meetings = data.claims.set_index("claim_id").query("article_section == '2.3'").index[0]
-    assert result.loc[no_meetings, ["data_value", "status"]].tolist() == ["4", "inconsistent"]
+    assert result.loc[no_meetings, ["data_value", "status"]].tolist() == ["8", "inconsistent"]
     # "the 11th visit" (2.48): Xi's trips to Russia since March 2013 (see test_milestones: 11 by August 2025)
     eleventh = data.claims.set_index("claim_id").query("article_section == '2.48' and check == 'ordinal'").index[0]
     assert result.loc[eleventh, "status"] == "consistent"
@@ -125,3 +127,14 @@ def test_cli_prints_the_ledger_and_writes_it(tmp_path, capsys):
     for name in ("claims_ledger", "errata"):
         for fmt in ("csv", "tex", "md"):
             assert (tmp_path / "tables" / f"{name}.{fmt}").exists()
+
+
+@pytest.mark.parametrize(("data", "stated", "qualifier", "holds"), [
+    (46, 45, "over", True), (45, 45, "over", False),
+    (41, 45, "about", True), (40, 45, "about", False),      # within 10 % of 45 = 4.5
+    (2, 1, "about", True), (3, 1, "about", False),           # at least within 1
+    (45, 45, "exact", True), (44, 45, "exact", False),
+])
+def test_one_rule_for_qualifiers(data, stated, qualifier, holds):
+    from analysis.indicators.common import qualifier_holds
+    assert qualifier_holds(data, stated, qualifier) is holds

@@ -8,13 +8,13 @@ import pytest
 from indicator_fixtures import CHINA_A, CHINA_B, RUSSIA_A, RUSSIA_B, make_engagements, rows_of_release_040
 
 import analysis
+from analysis.indicators.filters import filter_engagements
 from analysis.indicators.frequency import (
     compute_cumulative,
     compute_engagements_per_decade,
     compute_engagements_per_year,
     compute_level_share,
     compute_remote_share,
-    filter_engagements,
 )
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.notebook
 ROOT = paths.PROJECT_ROOT
 PAPER = ROOT / "paper" / "main.tex"
 EXPECTED_PAGES = 3          # title, abstract and text; the wide figure and table; the last figure
-FIGURES = ["timeline", "engagements_per_year", "pairing_rates", "direction_by_pairing"]
+FIGURES = ["timeline", "engagements_per_year", "pairing_rates", "direction_by_pairing", "era_rates"]
 
 
 def macros(path) -> dict[str, str]:
@@ -75,7 +75,12 @@ def test_numbers_in_the_text_come_from_the_macros(paper, reproduced):
     text = text_of(paper)
     assert (f"{values['TotalEngagements']} engagements from {values['FirstEngagementYear']} to "
             f"{values['LastEngagementYear']}") in text
-    assert f"{values['XiPutinEngagements']} engagements, of which {values['XiPutinMeetings']} were meetings" in text
+    assert f"Xi Jinping and Vladimir Putin met {values['XiPutinMeetings']} times in person" in text
+    assert (f"The article describes {values['RecordMeetingsInArticle']} of the record's "
+            f"{values['RecordMeetings']} meetings") in text
+    assert f"holds {values['SplitMeetings']} meetings in the record" in text
+    assert (f"were {values['RatePartnershipRecord']} in 1992–2012 and {values['RateXiRecord']} from 2013, "
+            f"a ratio of {values['RiseXiRecord']}") in text
     assert f"{values['ErrataCount']} in all" in text and f"Dataset version {values['DatasetVersion']}" in text
     assert f"USD {values['TradeTwentyTwentyFour']} billion" in text
     assert "??" not in text                                                  # every reference resolved

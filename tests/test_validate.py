@@ -9,11 +9,13 @@ in ``conftest.py``.
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 
 import pytest
 
-from analysis.data.validate import DataValidationError, Problem, validate_dataset
+from analysis import paths
+from analysis.data.validate import DataValidationError, Problem, check_dataset, validate_dataset
 
 ENGAGEMENTS = "engagements.csv"
 PERSONS = "persons.csv"
@@ -29,7 +31,10 @@ MINIMAL_COUNTS = {
     "subsections": 3,
     "persons": 4,
     "offices": 5,
+    "leaders": 4,
     "engagements": 6,
+    "coattendance": 1,
+    "coverage": 6,
     "documents": 3,
     "periods": 1,
     "errata": 1,
@@ -777,3 +782,184 @@ def test_problem_formats_without_line_or_column():
     assert str(Problem("data/x.csv", None, None, None, "file not found")) == "data/x.csv: file not found"
     assert str(Problem("data/x.csv", 3, None, None, "blank line")) == "data/x.csv:3: blank line"
     assert str(Problem("data/x.csv", 3, "c", "v", "why")) == "data/x.csv:3: column 'c': value 'v' — why"
+
+
+# ---------------------------------------------------------------------------------------
+# Bounded reports: at most 20 problems of one kind per file are listed, the rest counted;
+# after 1000 problems in one file the checker stops reading it. periods.csv has P0001 on line 2.
+
+
+def _append_periods(d, rows: list[str]) -> None:
+    d.write_text(PERIODS, d.read_text(PERIODS) + "".join(row + "\n" for row in rows))
+
+
+def bad_date_periods(first: int, count: int) -> list[str]:
+    return [f"P{n:04d},1960-13-01,1961-12-31,no_engagements,2.2,," for n in range(first, first + count)]
+
+
+def test_at_most_20_problems_of_a_kind_per_file_are_listed(fixture_copy):
+    d = fixture_copy()
+    # 23 impossible dates (lines 3-25), then 2 unknown kinds (lines 26-27).
+    _append_periods(d, bad_date_periods(2, 23) + ["P0025,1961-01-01,1961-12-31,gap,2.2,,",
+                                                  "P0026,1962-01-01,1962-12-31,gap,2.2,,"])
+    with pytest.raises(DataValidationError) as info:
+        validate_dataset(d.dir)
+    label = d.label(PERIODS)
+    impossible = "impossible date (no such day in the calendar)"
+    assert str(info.value).splitlines() == [
+        f"25 problems in {d.dir}:",
+        *[f"  {cell(label, line, 'start_date', '1960-13-01', impossible)}" for line in range(3, 23)],
+        *[f"  {cell(label, line, 'kind', 'gap', 'not one of the allowed values: no_engagements')}"
+          for line in (26, 27)],
+        f"  … and 3 more type problems in {label}",
+    ]
+    assert len(info.value.problems) == 22 and info.value.total == 25 and info.value.complete
+
+
+def test_a_file_with_1000_problems_is_not_read_further(fixture_copy):
+    d = fixture_copy()
+    # 1000 impossible dates on lines 3-1002; the 5 bad kinds after them are never read.
+    _append_periods(d, bad_date_periods(2, 1000) + [f"P{n},1961-01-01,1961-12-31,gap,2.2,," for n in range(2000, 2005)])
+    with pytest.raises(DataValidationError) as info:
+        validate_dataset(d.dir)
+    label = d.label(PERIODS)
+    impossible = "impossible date (no such day in the calendar)"
+    assert str(info.value).splitlines() == [
+        f"at least 1000 problems in {d.dir}:",
+        *[f"  {cell(label, line, 'start_date', '1960-13-01', impossible)}" for line in range(3, 23)],
+        f"  {label}:1003: stopped checking this file after 1000 problems: "
+        "line 1003 and the lines after it were not checked",
+        f"  … and at least 980 more type problems in {label}",
+    ]
+    assert not info.value.complete
+
+
+def test_problems_of_other_files_are_capped_separately(fixture_copy):
+    d = fixture_copy()
+    _append_periods(d, bad_date_periods(2, 21))          # 21 in periods.csv: one over the cap
+    d.set_cell(PERSONS, "zhang_wei", "name", "")          # 1 in persons.csv: listed
+    with pytest.raises(DataValidationError) as info:
+        validate_dataset(d.dir)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"22 problems in {d.dir}:"
+    assert lines[-2:] == [f"  … and 1 more type problems in {d.label(PERIODS)}",
+                          f"  {cell(d.label(PERSONS), 4, 'name', '', 'missing required value')}"]
+    assert len(lines) == 1 + 20 + 1 + 1
+
+
+# ---------------------------------------------------------------------------------------
+# A directory's own datapackage.json: checked first, then used for its tables.
+
+
+def write_descriptor(d, change=None) -> dict:
+    """Put the packaged descriptor, changed by ``change(descriptor)``, into the copy; return it."""
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    if change is not None:
+        change(descriptor)
+    d.write_text("datapackage.json", json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n")
+    return descriptor
+
+
+def resource_of(descriptor: dict, name: str) -> dict:
+    [resource] = [r for r in descriptor["resources"] if r["name"] == name]
+    return resource
+
+
+def field_of(descriptor: dict, resource: str, name: str) -> dict:
+    [f] = [f for f in resource_of(descriptor, resource)["schema"]["fields"] if f["name"] == name]
+    return f
+
+
+def line_of(d, text: str) -> int:
+    """The line of the descriptor written by write_descriptor that is exactly ``text``."""
+    return d.read_text("datapackage.json").splitlines().index(text) + 1
+
+
+def test_without_a_descriptor_the_packaged_contract_is_used_and_said(fixture_copy):
+    d = fixture_copy()
+    version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
+    result = check_dataset(d.dir)
+    assert result.ok and result.contract.descriptor == paths.DATAPACKAGE
+    assert result.note == (f"{d.dir} has no datapackage.json: checked against the packaged contract "
+                           f"data/datapackage.json (version {version})")
+    assert check_dataset().note is None      # the packaged data has its descriptor
+
+
+def test_the_directorys_own_descriptor_is_applied(fixture_copy):
+    d = fixture_copy()
+    # A tighter contract than the packaged one: no name may start with 'P' (Pyotr Petrov, line 6).
+    write_descriptor(d, lambda desc: field_of(desc, "persons", "name")["constraints"].update(pattern="^[^P].*$"))
+    assert check_dataset(d.dir).note is None
+    assert problems_in(d.dir) == [
+        cell(d.label(PERSONS), 6, "name", "Pyotr Petrov", "does not match the pattern ^[^P].*$")]
+
+
+def test_the_directorys_own_descriptor_can_move_a_table(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: resource_of(desc, "persons").update(path="people.csv"))
+    d.path(PERSONS).rename(d.path("people.csv"))
+    assert validate_dataset(d.dir) == MINIMAL_COUNTS
+    d.set_cell("people.csv", "zhang_wei", "name", "")
+    assert problems_in(d.dir) == [cell(d.label("people.csv"), 4, "name", "", "missing required value")]
+
+
+def test_broken_descriptor_is_reported_with_its_line_and_column(fixture_copy):
+    d = fixture_copy()
+    d.write_text("datapackage.json", "{")
+    assert problems_in(d.dir) == [
+        f"{d.label('datapackage.json')}:1: not valid JSON (column 2): Expecting property name enclosed in double quotes"]
+
+
+def test_descriptor_without_a_resource_the_library_reads(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: desc["resources"].remove(resource_of(desc, "claims")))
+    resources = line_of(d, '  "resources": [')
+    assert problems_in(d.dir) == [
+        f"{d.label('datapackage.json')}:{resources}: resource 'claims' is missing "
+        "(the packaged contract data/datapackage.json has it, and the library reads it)"]
+
+
+def test_descriptor_without_a_field_the_library_reads(fixture_copy):
+    d = fixture_copy()
+
+    def drop_mode(desc):
+        resource_of(desc, "engagements")["schema"]["fields"].remove(field_of(desc, "engagements", "mode"))
+    write_descriptor(d, drop_mode)
+    [problem] = problems_in(d.dir)
+    assert problem.endswith(": resource 'engagements': field 'mode' (string) is missing "
+                            "(the packaged contract data/datapackage.json has it, and the library reads it)")
+
+
+def test_descriptor_with_another_type_than_the_library_relies_on(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: field_of(desc, "trade", "year").update(type="string", constraints={"required": True}))
+    [problem] = problems_in(d.dir)
+    assert problem.endswith(": resource 'trade', field 'year': type 'string', but the library relies on type "
+                            "'integer' (packaged contract data/datapackage.json)")
+
+
+def test_descriptor_with_a_code_the_library_does_not_know(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: field_of(desc, "engagements", "mode")["constraints"]["enum"].append("letter"))
+    # the enum opens 5 lines above its last value: "enum": [ in_person phone video virtual_conference letter
+    enum = line_of(d, '              "letter"') - 5
+    assert problems_in(d.dir) == [
+        f"{d.label('datapackage.json')}:{enum}: resource 'engagements', "
+        "field 'mode': enum values the library does not know: letter "
+        "(packaged contract: in_person, phone, video, virtual_conference)"]
+
+
+def test_descriptor_without_a_version(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: desc.pop("version"))
+    assert problems_in(d.dir) == [
+        f"{d.label('datapackage.json')}:1: descriptor: no \"version\": the library reports the version of the "
+        "data it reads (paper macros, provenance); add one, e.g. \"version\": \"1.0.0\""]
+
+
+def test_descriptor_with_an_unsupported_feature(fixture_copy):
+    d = fixture_copy()
+    write_descriptor(d, lambda desc: resource_of(desc, "persons")["schema"].update(missingValues=["", "NA"]))
+    [problem] = problems_in(d.dir)
+    assert problem.endswith(": resource 'persons': missingValues ['', 'NA'] is not supported: "
+                            "only [\"\"] (an empty cell is a missing value)")

@@ -15,9 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.codes import REMOTE_MODES
+from analysis.codes import MEETING_UNIVERSES, REMOTE_MODES
 from analysis.exhibits.outputs import record_output, resolve_output_dir, write_atomically
 from analysis.exhibits.tables import latex_escape
+from analysis.indicators.coverage import filter_universes
+from analysis.indicators.filters import filter_engagements
+from analysis.indicators.pairings import compute_pairing_rates
+from analysis.indicators.selection import compute_era_rates, compute_headline_contrasts
 
 MACROS_NAME = "macros"
 # The pair whose meetings the paper counts (persons.person_id).
@@ -44,13 +48,13 @@ def compute_paper_numbers(study) -> pd.DataFrame:
     data = study.dataset
     in_article = engagements["in_article"].astype(bool)
     pair = engagements[(engagements["china_person_id"] == XI) & (engagements["russia_person_id"] == PUTIN)]
-    errata = data.errata
+    errata = data.errata[data.errata["kind"].astype(str) != "note"]    # notes are not errors of fact
     trade = data.trade
     row = trade[(trade["year"] == TRADE_YEAR) & (trade["reporter"] == TRADE_REPORTER)]
     trade_value = f"{float(row['total_usd_bn'].iloc[0]):.1f}" if len(row) else NOT_AVAILABLE
     years = engagements["start_date"].dt.year
     rows = [
-        ("DatasetVersion", data.version, "version of the data package (data/datapackage.json)"),
+        ("DatasetVersion", data.version, "version of the data read (the datapackage.json it was checked against)"),
         ("StudyStartYear", study.parameters["start_year"], "first year of the study period (parameter start_year)"),
         ("StudyEndYear", study.parameters["end_year"], "last year of the study period (parameter end_year)"),
         ("TotalEngagements", len(engagements), "engagements in the study period, levels and modes"),
@@ -68,9 +72,52 @@ def compute_paper_numbers(study) -> pd.DataFrame:
         ("ErrataRecord", _count(errata["kind"] == "record"), "errata where the article contradicts the record"),
         ("TradeTwentyTwentyFour", trade_value,
          f"China-Russia trade in {TRADE_YEAR}, US$ billion ({TRADE_REPORTER} in trade.csv)"),
+        *_selection_numbers(study),
     ]
     return pd.DataFrame([(name, str(value), text) for name, value, text in rows],
                         columns=["macro", "value", "description"])
+
+
+def _selection_numbers(study) -> list[tuple[str, object, str]]:
+    """The article's selection on the complete record (notebook 07), in the study's years."""
+    data, params = study.dataset, study.parameters
+    start, end = params.get("start_year"), params.get("end_year")
+    record = filter_universes(filter_engagements(study.all_engagements, start_year=start, end_year=end),
+                              MEETING_UNIVERSES)
+    era = compute_era_rates(record, data.coverage, universes=MEETING_UNIVERSES, start_year=start, end_year=end)
+    contrasts = compute_headline_contrasts(era).set_index("contrast")
+    rates = compute_pairing_rates(record, study.pairings, coverage=data.coverage, universes=MEETING_UNIVERSES,
+                                  start_year=start, end_year=end)
+    described = _count(record["in_article"].astype(bool))
+
+    def one(value: float) -> str:
+        return NOT_AVAILABLE if pd.isna(value) else f"{value:.1f}"
+
+    def row(name: str, column: str) -> float:
+        return float(contrasts.loc[name, column])
+
+    return [
+        ("RecordMeetings", len(record), "meetings of leaders and premiers in the record (complete universes)"),
+        ("RecordMeetingsInArticle", described, "of these, meetings the article describes"),
+        ("ShareDescribedPercent", NOT_AVAILABLE if not len(record) else round(100 * described / len(record)),
+         "share of the record's meetings the article describes, per cent"),
+        ("SplitMeetings", int(row("engagements 1960-1988", "record")),
+         "meetings of leaders and premiers 1960-1988 in the record (the article: none)"),
+        ("RatePartnershipRecord", one(row("engagements per year 1992-2012", "record")),
+         "meetings per year 1992-2012, complete record"),
+        ("RateXiRecord", one(row("engagements per year 2013-", "record")), "meetings per year from 2013, complete record"),
+        ("RatePartnershipArticle", one(row("engagements per year 1992-2012", "in_article")),
+         "meetings per year 1992-2012 the article describes"),
+        ("RateXiArticle", one(row("engagements per year 2013-", "in_article")),
+         "meetings per year from 2013 the article describes"),
+        ("RiseXiRecord", one(row("ratio of the rates, 2013- / 1992-2012", "record")),
+         "ratio of the rates, 2013- / 1992-2012, complete record"),
+        ("RiseXiArticle", one(row("ratio of the rates, 2013- / 1992-2012", "in_article")),
+         "ratio of the rates, 2013- / 1992-2012, in the article's selection"),
+        ("PairingsWithoutMeetings", int((rates["n_engagements"] == 0).sum()),
+         "pairings of effective leaders without a single meeting"),
+        ("PairingsCounted", len(rates), "pairings of effective leaders in the window"),
+    ]
 
 
 def render_macros(numbers: pd.DataFrame) -> str:

@@ -4,7 +4,9 @@ Every figure and table is written through :func:`write_atomically`, so a reader 
 half-written file, and announced through :func:`record_output`. When the runner executes a
 notebook it sets ``BEYOND_PROTOCOL_RECORD`` to a JSON-lines file; each output then appends one
 line (kind, name, files, caption, the kernel's execution count), from which the runner builds
-the manifest. Outside the runner (JupyterLab, plain papermill) recording is a no-op.
+the manifest. Outside the runner (JupyterLab, plain papermill) recording is a no-op. (Which
+data files a notebook read is recorded by the runner itself, in the kernel: see
+``analysis.pipeline.tracking``.)
 """
 
 from __future__ import annotations
@@ -56,22 +58,6 @@ def _execution_count() -> int | None:
         return None
     shell = get_ipython()
     return getattr(shell, "execution_count", None) if shell is not None else None
-
-
-_RECORDED_INPUTS: set[tuple[str, str]] = set()
-
-
-def record_input(path: Path) -> None:
-    """Announce to the runner that a data file was read (once per file and run)."""
-    target = os.environ.get(RECORD_ENV)
-    if not target:
-        return
-    key = (target, str(Path(path).resolve()))
-    if key in _RECORDED_INPUTS:
-        return
-    _RECORDED_INPUTS.add(key)
-    with open(target, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"kind": "input", "path": key[1]}, sort_keys=True) + "\n")
 
 
 def record_output(kind: str, name: str, files: list[Path], caption: str | None = None) -> None:

@@ -24,6 +24,8 @@ import math
 
 import pandas as pd
 
+from analysis.indicators.common import qualifier_holds
+
 STATUSES = ("consistent", "inconsistent", "not checkable")
 
 
@@ -49,10 +51,8 @@ def _keys(rows: pd.DataFrame, distinct: str) -> pd.Series:
 
 
 def _compare(data_value: float, article_value: float, qualifier: str, tolerance_pct: float = 0.0) -> bool:
-    if qualifier == "over":
-        return data_value > article_value
-    if qualifier == "about":
-        return abs(data_value - article_value) <= max(1.0, 0.1 * abs(article_value))
+    if qualifier in ("over", "about"):
+        return qualifier_holds(data_value, article_value, qualifier)
     if tolerance_pct:
         return abs(data_value - article_value) <= tolerance_pct / 100 * abs(data_value)
     return math.isclose(data_value, article_value)

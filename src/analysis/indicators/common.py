@@ -122,3 +122,20 @@ def summary_frame(key_name: str | None, key: pd.Series | None, columns: dict[str
         data[key_name] = key.reset_index(drop=True) if isinstance(key, pd.Series) else key
     data.update(columns)
     return pd.DataFrame(data)
+
+
+ABOUT_TOLERANCE = 0.10
+"""'about N' holds within 10 % of N, and at least within 1 (one rule for claims and announced counts)."""
+
+
+def qualifier_holds(data_value: float, stated: float, qualifier: str) -> bool:
+    """Whether ``data_value`` satisfies a stated value with its qualifier.
+
+    ``over``: strictly greater; ``about``: ``|data - stated| <= max(1, 10 % of |stated|)``; anything
+    else (``exact``): equal.
+    """
+    if qualifier == "over":
+        return data_value > stated
+    if qualifier == "about":
+        return abs(data_value - stated) <= max(1.0, ABOUT_TOLERANCE * abs(stated))
+    return data_value == stated

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -10,12 +12,8 @@ from analysis.indicators.common import quoted, require_columns, safe_divide
 __all__ = ["compute_economic_asymmetry", "prepare_economic_inputs"]
 
 
-# --------------------------------------------------------------------------------------
-# Economic asymmetry
-# --------------------------------------------------------------------------------------
-
-TRADE_COLUMNS = ("year", "reporter", "total_usd", "china_exports_usd", "china_imports_usd")
-GDP_COLUMNS = ("year", "country", "gdp_usd", "total_trade_usd")
+TRADE_COLUMNS = ("year", "reporter", "total_usd_bn", "china_exports_usd_bn", "china_imports_usd_bn")
+GDP_COLUMNS = ("year", "country", "gdp_usd_bn", "total_trade_usd_bn")
 
 
 def _check_unique_years(frame: pd.DataFrame, keys: list[str], *, name: str, hint: str, func: str) -> None:
@@ -23,6 +21,21 @@ def _check_unique_years(frame: pd.DataFrame, keys: list[str], *, name: str, hint
     if duplicated.any():
         first = frame.loc[duplicated, keys].iloc[0].tolist()
         raise ValueError(f"{func}: {name} has several rows for {dict(zip(keys, first, strict=False))}; {hint}")
+
+
+
+
+DEPRECATED_COLUMNS = {name[:-3]: name for name in (*TRADE_COLUMNS[2:], *GDP_COLUMNS[2:])}
+"""Column names before 0.5.0 (US$ billion without the unit suffix), accepted with a warning until 0.6."""
+
+
+def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
+    old = [c for c in frame.columns if c in DEPRECATED_COLUMNS]
+    if not old:
+        return frame
+    warnings.warn(f"columns {old} are deprecated; name them {[DEPRECATED_COLUMNS[c] for c in old]} "
+                  "(values in US$ billion)", DeprecationWarning, stacklevel=3)
+    return frame.rename(columns=DEPRECATED_COLUMNS)
 
 
 def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = None, *,
@@ -35,9 +48,9 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
 
     Definitions (per year; units USD as supplied, ratios dimensionless):
 
-    * ``bilateral_total_usd`` = ``total_usd`` (China–Russia trade in both directions;
-      ``china_exports_usd + china_imports_usd`` where ``total_usd`` is missing);
-    * ``russia_balance_usd`` = ``china_imports_usd - china_exports_usd``: Russia's balance
+    * ``bilateral_total_usd_bn`` = ``total_usd_bn`` (China–Russia trade in both directions;
+      ``china_exports_usd_bn + china_imports_usd_bn`` where ``total_usd_bn`` is missing);
+    * ``russia_balance_usd_bn`` = ``china_imports_usd_bn - china_exports_usd_bn``: Russia's balance
       with China (positive = Russian surplus);
     * with ``gdp``: ``china_trade_dependence`` = bilateral total / China's total trade,
       ``russia_trade_dependence`` = bilateral total / Russia's total trade (fractions
@@ -47,11 +60,11 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     Parameters
     ----------
     trade : DataFrame
-        Columns ``year``, ``reporter``, ``total_usd``, ``china_exports_usd``,
-        ``china_imports_usd`` (flows from China's point of view). One row per year after
+        Columns ``year``, ``reporter``, ``total_usd_bn``, ``china_exports_usd_bn``,
+        ``china_imports_usd_bn`` (flows from China's point of view). One row per year after
         the ``reporter`` filter. Not modified.
     gdp : DataFrame, optional
-        Columns ``year``, ``country``, ``gdp_usd``, ``total_trade_usd``, one row per year
+        Columns ``year``, ``country``, ``gdp_usd_bn``, ``total_trade_usd_bn``, one row per year
         and country. Not modified.
     reporter : str, optional
         Keep only this reporter's rows (required when ``trade`` mixes reporters for a
@@ -63,7 +76,7 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     -------
     DataFrame
         One row per trade year, sorted: ``year`` (int64), ``reporter``,
-        ``bilateral_total_usd``, ``russia_balance_usd`` and, with ``gdp``,
+        ``bilateral_total_usd_bn``, ``russia_balance_usd_bn`` and, with ``gdp``,
         ``china_trade_dependence``, ``russia_trade_dependence``, ``gdp_ratio`` (NaN where a
         year or value is missing or a denominator is 0).
 
@@ -74,6 +87,7 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     values are nominal USD, so ratios are comparable across years but levels are not
     inflation-adjusted; Soviet-era trade is not comparable with post-1991 figures.
     """
+    trade, gdp = _renamed(trade), (_renamed(gdp) if gdp is not None else None)
     func = "compute_economic_asymmetry"
     require_columns(trade, TRADE_COLUMNS, name="trade", func=func)
     rows = trade
@@ -86,14 +100,14 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
         raise ValueError(f"{func}: trade has missing year values")
     _check_unique_years(rows, ["year"], name="trade", func=func,
                         hint=f"pass reporter= one of {quoted(pd.unique(rows['reporter'].dropna()))}")
-    exports = rows["china_exports_usd"].astype(float)
-    imports = rows["china_imports_usd"].astype(float)
-    total = rows["total_usd"].astype(float)
+    exports = rows["china_exports_usd_bn"].astype(float)
+    imports = rows["china_imports_usd_bn"].astype(float)
+    total = rows["total_usd_bn"].astype(float)
     result = pd.DataFrame({
         "year": rows["year"].astype(np.int64).to_numpy(),
         "reporter": rows["reporter"].to_numpy(),
-        "bilateral_total_usd": total.fillna(exports + imports).to_numpy(),
-        "russia_balance_usd": (imports - exports).to_numpy(),
+        "bilateral_total_usd_bn": total.fillna(exports + imports).to_numpy(),
+        "russia_balance_usd_bn": (imports - exports).to_numpy(),
     }).sort_values("year", kind="stable").reset_index(drop=True)
     if gdp is None:
         return result
@@ -108,15 +122,15 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     _check_unique_years(gdp_rows, ["year", "country"], name="gdp", func=func,
                         hint="give one row per year and country")
     wide = gdp_rows.assign(year=gdp_rows["year"].astype(np.int64)).pivot(
-        index="year", columns="country", values=["gdp_usd", "total_trade_usd"]).astype(float)
+        index="year", columns="country", values=["gdp_usd_bn", "total_trade_usd_bn"]).astype(float)
 
     def column(value: str, country: str) -> np.ndarray:
         return wide[(value, country)].reindex(result["year"]).to_numpy()
 
-    bilateral = result["bilateral_total_usd"].to_numpy()
-    result["china_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd", china_country))
-    result["russia_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd", russia_country))
-    result["gdp_ratio"] = safe_divide(column("gdp_usd", china_country), column("gdp_usd", russia_country))
+    bilateral = result["bilateral_total_usd_bn"].to_numpy()
+    result["china_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd_bn", china_country))
+    result["russia_trade_dependence"] = safe_divide(bilateral, column("total_trade_usd_bn", russia_country))
+    result["gdp_ratio"] = safe_divide(column("gdp_usd_bn", china_country), column("gdp_usd_bn", russia_country))
     return result
 
 
@@ -126,14 +140,15 @@ def prepare_economic_inputs(trade: pd.DataFrame, economy: pd.DataFrame | None = 
 
     ``trade.csv`` holds US$ billion per (year, reporter); ``economy.csv`` is long (year,
     country, indicator, value). Values stay in US$ billion (the ratios do not depend on the
-    unit); columns are renamed and the economy table is pivoted to one row per year and country.
+    unit, which every column name carries); the economy table is pivoted to one row per year and
+    country.
     """
     frame = pd.DataFrame({
         "year": trade["year"].astype("Int64").astype(np.int64),
         "reporter": trade["reporter"].astype(str),
-        "total_usd": trade["total_usd_bn"].astype(float),
-        "china_exports_usd": trade["china_exports_usd_bn"].astype(float),
-        "china_imports_usd": trade["china_imports_usd_bn"].astype(float),
+        "total_usd_bn": trade["total_usd_bn"].astype(float),
+        "china_exports_usd_bn": trade["china_exports_usd_bn"].astype(float),
+        "china_imports_usd_bn": trade["china_imports_usd_bn"].astype(float),
     })
     if economy is None:
         return frame, None
@@ -143,7 +158,7 @@ def prepare_economic_inputs(trade: pd.DataFrame, economy: pd.DataFrame | None = 
     gdp = pd.DataFrame({
         "year": wide["year"].astype(np.int64),
         "country": wide["country"],
-        "gdp_usd": wide["gdp_usd_bn"].astype(float) if "gdp_usd_bn" in wide else np.nan,
-        "total_trade_usd": wide["total_trade_usd_bn"].astype(float) if "total_trade_usd_bn" in wide else np.nan,
+        "gdp_usd_bn": wide["gdp_usd_bn"].astype(float) if "gdp_usd_bn" in wide else np.nan,
+        "total_trade_usd_bn": wide["total_trade_usd_bn"].astype(float) if "total_trade_usd_bn" in wide else np.nan,
     })
     return frame, gdp

@@ -15,7 +15,6 @@ import pandas as pd
 
 from analysis.codes import MODES, REMOTE_MODES  # one definition, importable without pandas
 from analysis.indicators.common import (
-    check_bool,
     check_choices,
     check_year_range,
     count_matrix,
@@ -24,7 +23,8 @@ from analysis.indicators.common import (
     safe_divide,
     summary_frame,
 )
-from analysis.indicators.levels import LEVELS, group_series, level_columns
+from analysis.indicators.filters import levels_of, mode_categories, start_years
+from analysis.indicators.levels import LEVELS, group_series
 from analysis.indicators.periods import PERIOD_BREAKS, period_codes
 
 __all__ = [
@@ -35,21 +35,10 @@ __all__ = [
     "compute_engagements_per_year",
     "compute_level_share",
     "compute_remote_share",
-    "filter_engagements",
 ]
 
 
 FREQUENCIES: tuple[str, ...] = ("year", "decade", "period")
-
-
-def _start_years(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
-    require_columns(engagements, ("start_date",), name="engagements", func=func)
-    start = engagements["start_date"]
-    if start.isna().any():
-        raise ValueError(f"{func}: engagements has missing start_date values")
-    if not pd.api.types.is_datetime64_any_dtype(start.dtype):
-        raise ValueError(f"{func}: start_date must be datetime64, got {start.dtype}")
-    return start.dt.year.to_numpy(dtype=np.int64)
 
 
 def _year_bins(years: np.ndarray, start_year: Any, end_year: Any, *,
@@ -134,7 +123,7 @@ def compute_engagements_per_year(engagements: pd.DataFrame, *, start_year: int |
     year but may not be the first meeting of that year.
     """
     func = "compute_engagements_per_year"
-    years = _start_years(engagements, func=func)
+    years = start_years(engagements, func=func)
     codes, bins = _year_bins(years, start_year, end_year, func=func)
     return _binned_counts(engagements, codes, bins, "year", by, func=func)
 
@@ -168,7 +157,7 @@ def compute_engagements_per_decade(engagements: pd.DataFrame, *, by: str | None 
     1940s; the 2020s run to the data's end), so compare their counts with care.
     """
     func = "compute_engagements_per_decade"
-    years = _start_years(engagements, func=func)
+    years = start_years(engagements, func=func)
     codes, bins = _decade_bins(years, start_year, end_year, func=func)
     return _binned_counts(engagements, codes, bins, "decade", by, func=func)
 
@@ -220,7 +209,7 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
                 raise ValueError(f"{func}: {param} {value!r} does not occur in persons['person_id']")
         elif not (engagements[column] == value).any():
             raise ValueError(f"{func}: {param} {value!r} does not occur in engagements[{column!r}]")
-    modes = check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
+    modes = check_choices(modes, mode_categories(engagements), param="modes", what="mode", func=func)
     mask = ((engagements["china_person_id"] == china_person_id)
             & (engagements["russia_person_id"] == russia_person_id)).fillna(False)
     if modes is not None:
@@ -231,20 +220,13 @@ def compute_cumulative(engagements: pd.DataFrame, *, china_person_id: str, russi
     return rows
 
 
-def _mode_categories(engagements: pd.DataFrame) -> tuple[str, ...]:
-    mode = engagements["mode"]
-    if isinstance(mode.dtype, pd.CategoricalDtype):
-        return tuple(mode.cat.categories)
-    return MODES
-
-
 def _time_bins(engagements: pd.DataFrame, freq: Any, start_year: Any, end_year: Any,
                breaks: Any, labels: Any, *, func: str) -> tuple[np.ndarray, Any, str]:
     if freq not in FREQUENCIES:
         raise ValueError(f"{func}: unknown freq {freq!r}; allowed: 'year', 'decade', 'period'")
     if freq != "period" and (breaks is not None or labels is not None):
         raise ValueError(f"{func}: breaks and labels apply only to freq='period'")
-    years = _start_years(engagements, func=func)
+    years = start_years(engagements, func=func)
     if freq == "year":
         codes, bins = _year_bins(years, start_year, end_year, func=func)
     elif freq == "decade":
@@ -289,9 +271,9 @@ def compute_remote_share(engagements: pd.DataFrame, *, freq: str = "year", start
 
     Notes
     -----
-    Caveats: the data hold no remote engagement before 2021, which reflects both the
-    pandemic and the article's selection (it reports few calls); a multilateral video
-    conference with several leaders counts as one engagement.
+    Caveats: calls are recorded where a page documents them; the ``remote`` universe is
+    partial (``coverage.csv``), so remote counts and shares are lower bounds, and before 2013
+    very much so. A multilateral video conference with several leaders counts as one engagement.
     """
     func = "compute_remote_share"
     require_columns(engagements, ("start_date", "mode"), name="engagements", func=func)
@@ -305,18 +287,6 @@ def compute_remote_share(engagements: pd.DataFrame, *, freq: str = "year", start
         "n_remote": counts[:, 1],
         "remote_share": safe_divide(counts[:, 1], total),
     })
-
-
-def _levels_of(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
-    """Level codes (index into LEVELS) from an existing ``level`` column or derived from offices."""
-    if "level" in engagements.columns:
-        level = engagements["level"]
-        bad = level[level.notna() & ~level.isin(LEVELS)]
-        if len(bad):
-            raise ValueError(f"{func}: unknown level {bad.iloc[0]!r} in column 'level'; "
-                             f"allowed: {', '.join(map(repr, LEVELS))}")
-        return factor_codes(level, LEVELS)[0]
-    return level_columns(engagements, func=func)["level"].cat.codes.to_numpy(dtype=np.int64)
 
 
 def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = None,
@@ -350,8 +320,8 @@ def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = N
     diplomacy, only from the source.
     """
     func = "compute_level_share"
-    years = _start_years(engagements, func=func)
-    level_codes = _levels_of(engagements, func=func)
+    years = start_years(engagements, func=func)
+    level_codes = levels_of(engagements, func=func)
     codes, bins = _year_bins(years, start_year, end_year, func=func)
     counts = count_matrix(codes, len(bins), level_codes, len(LEVELS))
     total = counts.sum(axis=1)
@@ -363,57 +333,3 @@ def compute_level_share(engagements: pd.DataFrame, *, start_year: int | None = N
     return summary_frame("year", pd.Series(bins), columns)
 
 
-def filter_engagements(engagements: pd.DataFrame, *, start_year: int | None = None,
-                       end_year: int | None = None, levels: Any = None, modes: Any = None,
-                       in_article_only: bool = False) -> pd.DataFrame:
-    """The engagements matching all the given conditions (a new frame; the input is untouched).
-
-    Parameters
-    ----------
-    engagements : DataFrame
-        Engagements as loaded. Not modified.
-    start_year, end_year : int, optional
-        Inclusive range of start-date years.
-    levels : str or iterable of str, optional
-        Keep these levels of :data:`analysis.indicators.levels.LEVELS` (the engagement's level, i.e.
-        the lower-ranked principal's; taken from ``level`` or derived from the offices).
-    modes : str or iterable of str, optional
-        Keep these modes (validated against the ``mode`` categories).
-    in_article_only : bool, default False
-        Keep only engagements the article describes (``in_article``).
-
-    Returns
-    -------
-    DataFrame
-        The matching rows with all the input's columns (no level column is added) and
-        their original index labels.
-
-    Raises
-    ------
-    ValueError
-        A bad year, start_year after end_year, or an unknown level or mode (the message
-        names the bad value and the allowed ones).
-    """
-    func = "filter_engagements"
-    first, last = check_year_range(start_year, end_year, func=func)
-    levels = check_choices(levels, LEVELS, param="levels", what="level", func=func)
-    in_article_only = check_bool(in_article_only, param="in_article_only", func=func)
-    mask = np.ones(len(engagements), dtype=bool)
-    if first is not None or last is not None:
-        years = _start_years(engagements, func=func)
-        if first is not None:
-            mask &= years >= first
-        if last is not None:
-            mask &= years <= last
-    if modes is not None:
-        require_columns(engagements, ("mode",), name="engagements", func=func)
-        modes = check_choices(modes, _mode_categories(engagements), param="modes", what="mode", func=func)
-        mask &= engagements["mode"].isin(modes).to_numpy(dtype=bool)
-    if levels is not None:
-        wanted = [LEVELS.index(level) for level in levels]
-        mask &= np.isin(_levels_of(engagements, func=func), wanted)
-    if in_article_only:
-        require_columns(engagements, ("in_article",), name="engagements", func=func)
-        mask &= engagements["in_article"].fillna(False).to_numpy(dtype=bool)
-    # copy(): a standalone frame, so later assignments never warn or write through (pandas 2).
-    return engagements.loc[mask].copy()

@@ -17,25 +17,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.indicators.common import qualifier_holds
+
 COUNTING_RULES: dict[str, tuple[str, ...]] = {
     "in_person": ("in_person",),
     "in_person_video": ("in_person", "video"),
     "all_contacts": ("in_person", "video", "phone"),
 }
 XI_ERA_START = pd.Timestamp("2013-03-14")  # Xi Jinping became head of state
+COATTENDANCE_RULE = "with_coattendance"
+"""In person + video + the events both attended without a documented meeting (coattendance.csv)."""
+COATTENDANCE_MODES = ("in_person", "video", "coattendance")
 
 
 def compute_cumulative_by_rule(engagements: pd.DataFrame, *, china_person_id: str, russia_person_id: str,
-                               rules: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+                               rules: dict[str, tuple[str, ...]] | None = None,
+                               coattendance: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cumulative count of one pair's engagements under each counting rule.
 
     Returns one row per engagement of the pair (any mode in any rule), in date order, with
     ``start_date``, ``engagement_id``, ``mode`` and one column per rule giving the running
-    count under that rule (unchanged on rows the rule does not count).
+    count under that rule (unchanged on rows the rule does not count). With ``coattendance``
+    (the data package's table), the pair's co-attendances join as rows of mode ``coattendance``
+    (their ``coattendance_id`` as id) and the rule :data:`COATTENDANCE_RULE` counts them too.
     """
-    rules = rules or COUNTING_RULES
+    rules = dict(rules or COUNTING_RULES)
     pair = engagements[(engagements["china_person_id"] == china_person_id)
                        & (engagements["russia_person_id"] == russia_person_id)]
+    pair = pair[["start_date", "engagement_id", "mode"]]
+    if coattendance is not None:
+        rules[COATTENDANCE_RULE] = COATTENDANCE_MODES
+        met = coattendance[(coattendance["china_person_id"] == china_person_id)
+                           & (coattendance["russia_person_id"] == russia_person_id)]
+        pair = pd.concat([pair.astype({"mode": str, "engagement_id": str}),
+                          pd.DataFrame({"start_date": met["start_date"].to_numpy(),
+                                        "engagement_id": met["coattendance_id"].astype(str).to_numpy(),
+                                        "mode": "coattendance"})], ignore_index=True)
     counted = set().union(*rules.values())
     pair = pair[pair["mode"].astype(str).isin(counted)]
     pair = pair.sort_values(["start_date", "engagement_id"], kind="stable")
@@ -71,18 +88,31 @@ def _window(date: pd.Timestamp, scope: str) -> tuple[pd.Timestamp, pd.Timestamp]
     return None
 
 
+def _next_meeting_window(engagements: pd.DataFrame, date: pd.Timestamp, china_person_id: str,
+                         russia_person_id: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """From Xi's taking office to the pair's first in-person meeting after ``date`` (None if none)."""
+    pair = engagements[(engagements["china_person_id"] == china_person_id)
+                       & (engagements["russia_person_id"] == russia_person_id)
+                       & (engagements["mode"] == "in_person") & (engagements["start_date"] > date)]
+    return (XI_ERA_START, pair["start_date"].min()) if len(pair) else None
+
+
 def compare_announced_counts(engagements: pd.DataFrame, announced: pd.DataFrame, *,
                              china_person_id: str = "xi_jinping",
-                             russia_person_id: str = "putin_vladimir") -> pd.DataFrame:
+                             russia_person_id: str = "putin_vladimir",
+                             coattendance: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each announced count beside the data's count under each rule, and the difference.
 
     For meeting counts the window follows ``scope`` (since 2013 / to date: from Xi's taking
-    office; this year; last year), with the day of the statement included; ``rule`` is the
+    office; this year; last year; next_meeting: a prospective ordinal such as "the coming meeting
+    will be our 41st", counted to the pair's next in-person meeting, inclusive), with the day of the
+    statement included; ``rule`` is the
     rule of the announcing side (``counts_video``), ``difference`` = data under that rule -
     announced value (for 'over'/'about' values see ``status``). Visit counts are trips to the
     other side's territory since 2013. Scopes the data cannot reproduce (e.g. Putin's visits
     to China before 2013, which the data hold only where the article describes them) get
-    status 'not comparable'.
+    status 'not comparable'. With ``coattendance``, meeting counts are also counted under
+    :data:`COATTENDANCE_RULE` (``data_with_coattendance``, ``matches_with_coattendance``).
     """
     rows = []
     for m in announced.sort_values(["date", "milestone_id"]).itertuples(index=False):
@@ -90,13 +120,19 @@ def compare_announced_counts(engagements: pd.DataFrame, announced: pd.DataFrame,
         if getattr(m, "date_precision", "day") == "month":
             date = date + pd.offsets.MonthEnd(0)  # only the month is known: count to its end
         window = _window(date, m.scope)
-        counts = dict.fromkeys(COUNTING_RULES, pd.NA)
+        if m.scope == "next_meeting":   # a prospective ordinal: counted to the next meeting, inclusive
+            window = _next_meeting_window(engagements, date, china_person_id, russia_person_id)
+        counts = dict.fromkeys([*COUNTING_RULES, COATTENDANCE_RULE], pd.NA)
         rule, data_value, status = "", pd.NA, "not comparable"
         if m.count_of == "xi_putin_meetings" and window is not None:
-            cumulative = compute_cumulative_by_rule(
-                engagements[(engagements["start_date"] >= window[0]) & (engagements["start_date"] <= window[1])],
-                china_person_id=china_person_id, russia_person_id=russia_person_id)
-            counts = {r: int(cumulative[r].iloc[-1]) if len(cumulative) else 0 for r in COUNTING_RULES}
+            inside = (engagements["start_date"] >= window[0]) & (engagements["start_date"] <= window[1])
+            met = None
+            if coattendance is not None:
+                met = coattendance[(coattendance["start_date"] >= window[0]) & (coattendance["start_date"] <= window[1])]
+            cumulative = compute_cumulative_by_rule(engagements[inside], china_person_id=china_person_id,
+                                                    russia_person_id=russia_person_id, coattendance=met)
+            rules = [*COUNTING_RULES, *([COATTENDANCE_RULE] if met is not None else [])]
+            counts = {r: int(cumulative[r].iloc[-1]) if len(cumulative) else 0 for r in rules}
             rule = {"yes": "in_person_video", "no": "in_person"}.get(str(m.counts_video), "in_person_video")
             data_value = counts[rule]
         elif m.count_of in ("xi_visits_to_russia", "putin_visits_to_china") and m.scope in ("since_2013", "to_date"):
@@ -108,23 +144,53 @@ def compare_announced_counts(engagements: pd.DataFrame, announced: pd.DataFrame,
                 rule = "trips"
         if rule:
             value = int(m.value)
-            if m.qualifier == "over":
-                ok = data_value > value
-            elif m.qualifier == "about":
-                ok = abs(data_value - value) <= max(1, round(0.1 * value))
-            else:
-                ok = data_value == value
-            status = "matches" if ok else "differs"
+            status = "matches" if qualifier_holds(data_value, value, m.qualifier) else "differs"
+        with_coattendance = counts.get(COATTENDANCE_RULE, pd.NA)
         rows.append({"milestone_id": m.milestone_id, "date": date, "speaker": m.speaker, "side": m.side,
                      "count_of": m.count_of, "scope": m.scope, "announced": f"{m.qualifier} {m.value}".replace("exact ", ""),
                      "counts_video": m.counts_video, "rule": rule,
                      "data_in_person": counts["in_person"], "data_in_person_video": counts["in_person_video"],
                      "data_all_contacts": counts["all_contacts"], "data_value": data_value,
-                     "difference": (data_value - int(m.value)) if rule else pd.NA, "status": status})
+                     "difference": (data_value - int(m.value)) if rule else pd.NA, "status": status,
+                     **({"data_with_coattendance": with_coattendance,
+                         "matches_with_coattendance": (pd.NA if pd.isna(with_coattendance) or rule == "trips" else
+                                                       qualifier_holds(with_coattendance, int(m.value), m.qualifier))}
+                        if coattendance is not None else {})})
     result = pd.DataFrame(rows)
-    for column in ("data_in_person", "data_in_person_video", "data_all_contacts", "data_value", "difference"):
-        result[column] = result[column].astype("Int64")
+    for column in ("data_in_person", "data_in_person_video", "data_all_contacts", "data_value", "difference",
+                   "data_with_coattendance"):
+        if column in result:
+            result[column] = result[column].astype("Int64")
+    if "matches_with_coattendance" in result:
+        result["matches_with_coattendance"] = result["matches_with_coattendance"].astype("boolean")
     return result
 
 
-__all__ = ["COUNTING_RULES", "compare_announced_counts", "compute_cumulative_by_rule", "count_visits"]
+def compute_rule_fit(comparison: pd.DataFrame) -> pd.DataFrame:
+    """How well each counting rule reproduces the announced meeting counts, per announcing side.
+
+    ``comparison`` is the output of :func:`compare_announced_counts` (with ``coattendance`` for the
+    co-attendance rule). Returns ``side``, ``rule``, ``n_comparable`` (meeting counts since 2013 or
+    to date, or prospective ordinals) and ``n_matching`` under that rule (the announced qualifier
+    applied: over, about, exact).
+    """
+    rows = comparison[comparison["count_of"].eq("xi_putin_meetings") & comparison["status"].ne("not comparable")]
+    columns = {"in_person": "data_in_person", "in_person_video": "data_in_person_video",
+               "all_contacts": "data_all_contacts"}
+    if "data_with_coattendance" in rows:
+        columns[COATTENDANCE_RULE] = "data_with_coattendance"
+    value = rows["announced"].str.extract(r"(\d+)")[0].astype(int)
+    qualifier = rows["announced"].str.extract(r"^(over|about)")[0].fillna("exact")
+    out = []
+    for side in ("china", "russia", "other"):
+        sel = (rows["side"] == side).to_numpy()
+        for rule, column in columns.items():
+            data = rows.loc[sel, column]
+            matching = sum(qualifier_holds(int(d), int(v), q) for d, v, q in
+                           zip(data, value[sel], qualifier[sel], strict=True) if not pd.isna(d))
+            out.append({"side": side, "rule": rule, "n_comparable": int(sel.sum()), "n_matching": int(matching)})
+    return pd.DataFrame(out)
+
+
+__all__ = ["COATTENDANCE_RULE", "COUNTING_RULES", "compare_announced_counts", "compute_cumulative_by_rule",
+           "compute_rule_fit", "count_visits"]

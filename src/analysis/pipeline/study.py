@@ -26,7 +26,7 @@ from analysis.exhibits.figures import save_figure
 from analysis.exhibits.outputs import PROVENANCE_ENV
 from analysis.exhibits.tables import write_table
 from analysis.indicators.coverage import add_universe, filter_universes
-from analysis.indicators.frequency import filter_engagements
+from analysis.indicators.filters import filter_engagements
 from analysis.indicators.levels import add_levels
 from analysis.indicators.pairings import add_pairing, compute_pairings
 from analysis.indicators.periods import add_period
