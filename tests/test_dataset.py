@@ -154,7 +154,7 @@ def _article_text() -> str:
     return text.read_text(encoding="utf-8").replace("\\$", "$").replace("*", "")
 
 
-ARTICLE_PATH_NOTE = "the article's text is in ../shared/paper (outside the repository)"
+ARTICLE_PATH_NOTE = "the article's text is not shipped with the repository (copyright); CI provides a copy"
 
 
 def test_reported_figures_quote_the_article_verbatim(data):
@@ -188,7 +188,7 @@ def test_reported_figures_the_article_states(data):
 def test_every_trade_row_has_a_source_url_a_reporter_and_a_quote(data):
     t = data.trade
     assert len(t) > 0
-    assert t["source_url"].str.match(r"^https?://\S+$").all()
+    assert t["source_url"].str.match(r"^https?://\S+( https?://\S+)*$").all()
     assert t["reporter"].notna().all() and t["quote"].notna().all()
     assert set(t["reporter"]) <= {"china_customs", "china_official", "russia_customs", "russia_official",
                                   "unattributed"}
@@ -207,8 +207,8 @@ def test_trade_totals_equal_exports_plus_imports(data):
     assert len(both) >= 10
     flows = both["china_exports_usd_bn"] + both["china_imports_usd_bn"]
     assert ((both["total_usd_bn"] - flows).abs() <= 0.015 * both["total_usd_bn"]).all()
-    # Hand-checked against /work/sourcing/trade.md, 2024, China's customs (TASS via bne
-    # IntelliNews): "$244.81bn … imports from Russia…$129.32bn … exports to Russia … $115.49bn".
+    # Hand-checked against the row's quote, 2024, China's customs (TASS via bne IntelliNews):
+    # "$244.81bn … imports from Russia…$129.32bn … exports to Russia … $115.49bn".
     row = t[(t["year"] == 2024) & (t["reporter"] == "china_customs")].iloc[0]
     assert (row["total_usd_bn"], row["china_exports_usd_bn"], row["china_imports_usd_bn"]) == (244.81, 115.49, 129.32)
     assert pytest.approx(244.81) == 115.49 + 129.32
@@ -217,7 +217,7 @@ def test_trade_totals_equal_exports_plus_imports(data):
 
 def test_trade_reporters_are_not_averaged(data):
     # 2020: China's customs 107.76 and Putin's 104 stay separate rows; the ambassador's
-    # outlier 177 ('Do not use' in the sourcing notes) is not entered anywhere.
+    # outlier 177 (flagged in the 2020 row's notes) is not entered anywhere.
     t = data.trade[data.trade["year"] == 2020].set_index("reporter")["total_usd_bn"]
     assert t.to_dict() == {"china_customs": 107.76, "russia_official": 104.0}
     assert not (data.trade["total_usd_bn"] == 177).any()
@@ -225,11 +225,18 @@ def test_trade_reporters_are_not_averaged(data):
 
 def test_economy_rows_are_sourced_and_unique(data):
     e = data.economy
-    assert e["source_url"].str.match(r"^https?://\S+$").all() and e["quote"].notna().all()
+    assert e["source_url"].str.match(r"^https?://\S+( https?://\S+)*$").all() and e["quote"].notna().all()
     assert not e.duplicated(["year", "country", "indicator"]).any()
-    # Outlets' own currency conversions are kept only with a note that says so.
-    converted = e[e["notes"].fillna("").str.contains("Outlet's own conversion")]
-    assert set(zip(converted["year"], converted["country"], strict=False)) >= {(2015, "CHN"), (2024, "CHN"), (2025, "RUS")}
+    # One vintage: every value from the same WDI commit, every year 1990-2024 for both countries'
+    # GDP, the latest year provisional and nothing later (no projections).
+    assert e["source_url"].str.contains("20289a7f4a748722b6d7142af0ab972f6d038452").all()
+    gdp = e[e["indicator"] == "gdp_usd_bn"]
+    for country in ("CHN", "RUS"):
+        assert sorted(gdp.loc[gdp["country"] == country, "year"]) == list(range(1990, 2025))
+    assert set(e.loc[e["status"] == "provisional", "year"]) == {2024} and e["year"].max() == 2024
+    # China's trade dependence becomes a continuous series: total trade for every year too
+    trade = e[(e["indicator"] == "total_trade_usd_bn") & (e["country"] == "CHN")]
+    assert sorted(trade["year"]) == list(range(1990, 2025))
 
 
 def test_announced_counts_have_urls_and_wording(data):
@@ -264,17 +271,17 @@ def test_every_row_not_in_the_article_has_source_urls(data):
     assert outside["article_subsection"].isna().all() and outside["article_refs"].isna().all()
 
 
-def test_xi_putin_in_person_count_matches_the_sourcing_file(data):
-    # Counted by hand in /work/sourcing/xi_putin.md, Table A1 (in-person engagements with a
-    # documented bilateral meeting, rows 1-41), leaving out row 41 (20 May 2026): 40 up to
-    # 2025-12-31, i.e. its per-year totals 3 (2013) + 5 + 5 + 5 + 5 + 4 + 4 (2019) + 0 + 0
-    # + 2 (2022) + 2 + 3 + 2 (2025). Durban, Bishkek, Qingdao 2018, Osaka and the other
-    # events in its 'Considered, not counted' list are not rows.
+def test_xi_putin_in_person_count_by_hand(data):
+    # Counted by hand from the Xi-Putin rows (E0023-E0034, E0036, E0041, E0045, E0047, E0049,
+    # E0053, E0058, E0059-E0103): 41 in person with a documented bilateral meeting, leaving out
+    # E0103 (20 May 2026): 40 up to 2025-12-31, i.e. 3 (2013) + 5 + 5 + 5 + 5 + 4 + 4 (2019) + 0
+    # + 0 + 2 (2022) + 2 + 3 + 2 (2025). Durban, Bishkek 2013 and Osaka 2019 are co-attendance
+    # rows (coattendance.csv), not engagements.
     xp = _xi_putin(data)
     in_person = xp[(xp["mode"] == "in_person") & (xp["start_date"] <= pd.Timestamp("2025-12-31"))]
     assert len(in_person) == 40
     per_year = in_person.groupby(in_person["start_date"].dt.year).size().to_dict()
     assert per_year == {2013: 3, 2014: 5, 2015: 5, 2016: 5, 2017: 5, 2018: 4, 2019: 4,
                         2022: 2, 2023: 2, 2024: 3, 2025: 2}
-    # Table A2 (7 video rows incl. the two joint ceremonies) and A3 (15 phone calls).
+    # 7 video rows (incl. the two joint ceremonies E0032 and E0086) and 15 phone calls.
     assert xp["mode"].astype(str).value_counts().to_dict() == {"in_person": 41, "phone": 15, "video": 7}

@@ -1,37 +1,24 @@
-"""Injected faults: a cell that raises, a kernel that dies, a cell that times out, an interrupt.
+"""Injected faults: a cell that raises, a kernel that dies, a cell that times out, an interrupt;
+and data that is garbage.
 
-Each must be reported with the notebook, the cell and the error, keep the executed notebook,
-leave the previous outputs byte-for-byte intact and no partial file anywhere.
+Each notebook fault must be reported with the notebook, the cell and the error, keep the executed
+notebook, leave the previous outputs byte-for-byte intact and no partial file anywhere. A garbage
+data file must give a short report (at most about a hundred lines), whatever its size.
 """
 
+import random
+import re
 import signal
+import string
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from _notebooks import WRITES_A_TABLE, make_notebook
 
 from analysis.pipeline.cli import main
-
-pytestmark = pytest.mark.notebook
-
-WRITES_A_TABLE = ('import pandas as pd\nimport analysis as bp\n'
-                  'bp.write_table(pd.DataFrame({"a": [1]}), "fault", output_dir=output_dir, caption="new")')
-
-
-def make_notebook(directory: Path, fault: str) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    params = new_code_cell('output_dir: str = ""  # root directory for outputs')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, new_code_cell(WRITES_A_TABLE), new_code_cell(fault)]
-    path = directory / "01_fault.ipynb"
-    nbformat.write(nb, path)
-    return directory
 
 
 @pytest.fixture
@@ -51,13 +38,14 @@ def assert_nothing_lost(out: Path):
     assert not staging.exists() or not any(staging.iterdir())
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize(('fault', 'timeout', 'expected'), [
     ('raise ValueError("injected fault")', "60", "cell 3: ValueError: injected fault"),
     ("import os\nos._exit(1)", "60", "cell 3: the kernel died"),
     ("import time\ntime.sleep(60)", "3", "cell 3: exceeded the per-cell timeout of 3 s"),
 ], ids=["raises", "kernel-dies", "timeout"])
 def test_fault_is_reported_and_previous_outputs_survive(tmp_path, previous, capsys, fault, timeout, expected):
-    notebooks = make_notebook(tmp_path / "notebooks", fault)
+    notebooks = make_notebook(tmp_path / "notebooks", WRITES_A_TABLE, fault)
     code = main(["run", "--quiet", "--notebooks-dir", str(notebooks), "--output-dir", str(previous),
                  "--timeout", timeout])
     text = capsys.readouterr().out
@@ -68,9 +56,10 @@ def test_fault_is_reported_and_previous_outputs_survive(tmp_path, previous, caps
     assert_nothing_lost(previous)
 
 
+@pytest.mark.notebook
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_interrupted_run_loses_nothing(tmp_path, previous, signum):
-    notebooks = make_notebook(tmp_path / "notebooks", "import time\ntime.sleep(120)")
+    notebooks = make_notebook(tmp_path / "notebooks", WRITES_A_TABLE, "import time\ntime.sleep(120)")
     process = subprocess.Popen(
         [sys.executable, "-m", "analysis", "run", "--quiet", "--notebooks-dir", str(notebooks),
          "--output-dir", str(previous)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -84,3 +73,60 @@ def test_interrupted_run_loses_nothing(tmp_path, previous, signum):
     assert process.returncode == 130, out
     assert "interrupted" in out
     assert_nothing_lost(previous)
+
+
+# ---------------------------------------------------------------------------------------
+# Garbage data: the report stays short (at most 20 listed per file and kind, 1000 read per file)
+
+JUNK = ["", " ", "x", "12.5.6", "-3", "1957", "2015-13-45", "china_customs", "USSR", "n/a", "\"quoted, comma\"",
+        "\"two\nlines\"", "0.5", "https://", "Russia ", "exact"]
+
+
+def write_garbage_csv(path: Path, size: int, seed: int = 1) -> None:
+    """A CSV of about ``size`` bytes: trade.csv's header, then rows of junk of random lengths."""
+    rng = random.Random(seed)
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    block = "\n".join(",".join(rng.choice(JUNK) if rng.random() < 0.7 else
+                               "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(1, 30)))
+                               for _ in range(rng.choice([11, 11, 11, 11, 7, 15])))
+                      for _ in range(2000)) + "\n"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(header + "\n")
+        for _ in range(max(1, size // len(block))):
+            handle.write(block)
+
+
+def garbage_report(data_dir: Path, capsys) -> list[str]:
+    assert main(["validate", "--data-dir", str(data_dir)]) == 2
+    _, err = capsys.readouterr()
+    return err.splitlines()
+
+
+def test_a_large_garbage_table_gives_a_short_report(fixture_copy, capsys):
+    d = fixture_copy()
+    write_garbage_csv(d.path("trade.csv"), 5_000_000)
+    assert d.path("trade.csv").stat().st_size > 4_000_000
+    lines = garbage_report(d.dir, capsys)
+    label = d.label("trade.csv")
+    assert len(lines) <= 100, "\n".join(lines)
+    assert re.fullmatch(rf"at least \d+ problems in {re.escape(str(d.dir))}:", lines[0])
+    listed = [line for line in lines[1:] if line.startswith(f"  {label}:")]
+    more = [line for line in lines[1:] if line.startswith("  … and at least ")]
+    assert len(listed) + len(more) == len(lines) - 1          # trade.csv only: no other file is affected
+    assert any(re.fullmatch(rf"  … and at least \d+ more type problems in {re.escape(label)}", m) for m in more)
+    stop = [line for line in listed if re.search(r":\d+: stopped checking this file after 10\d\d problems", line)]
+    assert len(stop) == 1
+    kinds = {m.split(" more ")[1].split(" problems")[0] for m in more}
+    assert kinds <= {"file", "type", "constraint", "key"} and "type" in kinds
+    assert len(listed) <= 20 * 4 + 1                           # 20 per kind, and where it stopped
+
+
+def test_a_large_binary_file_gives_a_short_report(fixture_copy, capsys):
+    d = fixture_copy()
+    d.write_bytes("trade.csv", random.Random(2).randbytes(5_000_000))
+    lines = garbage_report(d.dir, capsys)
+    label = d.label("trade.csv")
+    assert len(lines) <= 100, "\n".join(lines)
+    assert all(line.startswith((f"  {label}", "  … and")) for line in lines[1:])
+    assert any("bytes that are not valid UTF-8" in line for line in lines)
+

@@ -19,6 +19,7 @@ from analysis.data.load import (
     load_engagements,
     load_offices,
     load_subsections,
+    load_table,
 )
 from analysis.data.validate import DataValidationError
 
@@ -247,3 +248,119 @@ def test_bad_directory_raises_from_every_loader(fixture_copy):
 def test_missing_directory_raises(tmp_path):
     with pytest.raises(DataValidationError, match="data directory not found"):
         load_dataset(tmp_path / "nowhere")
+
+
+# ---------------------------------------------------------------------------------------
+# load_table: one table, the directory validated once per content of its files
+
+
+@pytest.fixture
+def count_validations(monkeypatch):
+    """Count the validations the loader runs (it calls check_dataset once per validation)."""
+    import analysis.data.load as load
+
+    calls = []
+    real = load.check_dataset
+
+    def counting(directory, **kwargs):
+        calls.append(directory)
+        return real(directory, **kwargs)
+    monkeypatch.setattr(load, "check_dataset", counting)
+    monkeypatch.setattr(load, "_VALIDATED", type(load._VALIDATED)())   # start from an empty cache
+    return calls
+
+
+def test_load_table_returns_one_typed_table(minimal_dir):
+    offices = load_table("offices", minimal_dir)
+    assert offices["person_id"].tolist() == ["li_ming", "zhang_wei", "zhang_wei", "ivanov_ivan", "petrov_pyotr"]
+    assert str(offices["start_date"].dtype) == "datetime64[ns]"
+    pd.testing.assert_frame_equal(offices, load_dataset(minimal_dir).offices)
+
+
+def test_load_table_refuses_an_unknown_table(minimal_dir):
+    with pytest.raises(KeyError, match="has no table 'meetings'; its tables are subsections, persons, "):
+        load_table("meetings", minimal_dir)
+
+
+def test_every_loader_reuses_one_validation(fixture_copy, count_validations):
+    d = fixture_copy()
+    for loader in (load_offices, load_documents, load_subsections, load_engagements, load_dataset):
+        loader(d.dir)
+    load_table("trade", d.dir)
+    assert count_validations == [d.dir]
+
+
+def test_a_changed_file_is_validated_again(fixture_copy, count_validations):
+    d = fixture_copy()
+    assert load_table("persons", d.dir)["name"].tolist()[1] == "Zhang Wei"
+    d.set_cell("persons.csv", "zhang_wei", "name", "Zhang Wei-Min")
+    assert load_table("persons", d.dir)["name"].tolist()[1] == "Zhang Wei-Min"
+    d.set_cell("persons.csv", "zhang_wei", "name", "")
+    with pytest.raises(DataValidationError, match="missing required value"):
+        load_table("persons", d.dir)
+    with pytest.raises(DataValidationError, match="missing required value"):   # the failure is kept too
+        load_offices(d.dir)
+    assert count_validations == [d.dir] * 3
+
+
+def test_a_changed_descriptor_is_validated_again(fixture_copy, count_validations):
+    d = fixture_copy()
+    load_dataset(d.dir)
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    d.write_text("datapackage.json", json.dumps({**descriptor, "version": "9.9.9"}))
+    assert load_dataset(d.dir).version == "9.9.9"
+    assert len(count_validations) == 2
+
+
+def test_each_call_returns_its_own_frames(minimal_dir):
+    first = load_table("persons", minimal_dir)
+    first.loc[0, "name"] = "changed by the caller"
+    del load_dataset(minimal_dir).persons["notes"]
+    again = load_table("persons", minimal_dir)
+    assert again.loc[0, "name"] == "Li Ming" and "notes" in again.columns
+
+
+# ---------------------------------------------------------------------------------------
+# The version is that of the data read
+
+
+def test_version_is_the_directorys_own(fixture_copy):
+    d = fixture_copy()
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    assert load_dataset(d.dir).version == descriptor["version"]          # no descriptor: the packaged one
+    d.write_text("datapackage.json", json.dumps({**descriptor, "version": "9.9.9"}, indent=2))
+    assert load_dataset(d.dir).version == "9.9.9"
+
+
+def test_macros_and_provenance_report_the_version_of_the_data_read(fixture_copy):
+    from analysis.exhibits.macros import compute_paper_numbers
+    from analysis.pipeline.study import prepare_study
+
+    d = fixture_copy()
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    d.write_text("datapackage.json", json.dumps({**descriptor, "version": "9.9.9"}, indent=2))
+    study = prepare_study("test", start_year=1949, end_year=2025, data_dir=str(d.dir))
+    numbers = compute_paper_numbers(study).set_index("macro")["value"]
+    assert numbers["DatasetVersion"] == "9.9.9"
+    assert study.provenance["dataset_version"] == "9.9.9"
+
+
+def test_a_table_the_directorys_descriptor_adds_is_loaded_too(fixture_copy):
+    d = fixture_copy()
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    descriptor["resources"].append({"name": "visits", "path": "visits.csv", "schema": {
+        "fields": [{"name": "engagement_id", "type": "string", "constraints": {"required": True}},
+                   {"name": "guests", "type": "integer", "constraints": {"minimum": 0}}],
+        "foreignKeys": [{"fields": "engagement_id", "reference": {"resource": "engagements", "fields": "engagement_id"}}]}})
+    d.write_text("datapackage.json", json.dumps(descriptor, indent=2))
+    d.write_text("visits.csv", "engagement_id,guests\nE0002,12\nE0004,\n")
+    visits = load_table("visits", d.dir)
+    assert visits["engagement_id"].tolist() == ["E0002", "E0004"]
+    assert visits["guests"].tolist() == [12, pd.NA] and str(visits["guests"].dtype) == "Int64"
+    d.write_text("visits.csv", "engagement_id,guests\nE0009,-1\n")
+    with pytest.raises(DataValidationError) as info:
+        load_table("visits", d.dir)
+    assert [str(p) for p in info.value.problems] == [
+        f"{d.label('visits.csv')}:2: column 'engagement_id': value 'E0009' — does not match any engagements.engagement_id",
+        f"{d.label('visits.csv')}:2: column 'guests': value '-1' — below the minimum 0",
+    ]

@@ -2,14 +2,21 @@
 
 import hashlib
 import json
+import platform
 import shutil
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
+import matplotlib
+import pandas as pd
 import pytest
+from _notebooks import WRITES_A_TABLE, make_notebook
 
 from analysis import paths
+from analysis.pipeline import provenance
 from analysis.pipeline.cli import main
 from analysis.pipeline.provenance import compute_status, render_exhibits
 
@@ -88,7 +95,8 @@ def test_manifest_records_every_output(two_runs):
     assert entry["parameters"]["start_year"] == 1949 and "output_dir" not in entry["parameters"]
     engagements = paths.DATA_DIR / "engagements.csv"
     assert entry["inputs"]["data/engagements.csv"] == hashlib.sha256(engagements.read_bytes()).hexdigest()
-    assert "src/analysis/plots.py" in entry["inputs"] and "notebooks/01_timeline.ipynb" in entry["inputs"]
+    assert "src/analysis/exhibits/plots.py" in entry["inputs"] and "notebooks/01_timeline.ipynb" in entry["inputs"]
+    assert entry["environment"]["python"] == platform.python_version()
     assert entry["package_version"] and isinstance(entry["git_commit"], str)
     # the timeline notebook never reads the trade table, so trade.csv is not among its inputs
     assert not any(name.endswith("trade.csv") for name in entry["inputs"])
@@ -163,3 +171,109 @@ def test_incremental_runs_only_what_changed(tmp_path, own_data, capsys):
     text = capsys.readouterr().out
     assert "04_trade: ok" in text                                               # it read the table: re-run
     assert "01_timeline           up to date" in text and "02_meeting_frequency  up to date" in text
+
+
+# ---------------------------------------------------------------------------------------
+# The software environment is an input too
+
+
+def test_environment_names_the_installed_versions(tmp_path, monkeypatch):
+    env = provenance.environment()
+    assert env["python"] == platform.python_version()
+    assert env["pandas"] == pd.__version__ and env["matplotlib"] == matplotlib.__version__
+    assert set(provenance.OUTPUT_DISTRIBUTIONS) <= set(env)
+    assert provenance.distribution_versions(("no-such-distribution-xyz",)) == {"no-such-distribution-xyz": None}
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==3.1.1\n")
+    monkeypatch.setattr(provenance, "LOCK_FILE", lock)
+    assert provenance.environment()["requirements.lock"] == hashlib.sha256(b"pandas==3.1.1\n").hexdigest()
+    monkeypatch.setattr(provenance, "LOCK_FILE", tmp_path / "absent.lock")
+    assert "requirements.lock" not in provenance.environment()     # installed, not a checkout
+
+
+def test_environment_changes_are_named():
+    recorded = {"python": "3.11.7", "requirements.lock": "aaa", "matplotlib": "3.11.2", "seaborn": "0.13.2"}
+    now = {"python": "3.12.1", "requirements.lock": "bbb", "matplotlib": "3.11.3", "seaborn": None}
+    assert provenance.environment_changes(recorded, now) == [
+        "requirements.lock changed", "python 3.11.7 → 3.12.1", "matplotlib 3.11.2 → 3.11.3",
+        "seaborn 0.13.2 → not installed"]
+    assert provenance.environment_changes(recorded, dict(recorded)) == []
+    assert provenance.environment_changes(None, now) == ["the software environment was not recorded"]
+
+
+@pytest.fixture
+def pinned(tmp_path, monkeypatch):
+    """A run of one small notebook, recorded against a private copy of requirements.lock."""
+    lock = tmp_path / "requirements.lock"
+    lock.write_text("pandas==3.1.1\nmatplotlib==3.11.2\n")
+    monkeypatch.setattr(provenance, "LOCK_FILE", lock)
+    out = tmp_path / "out"
+    notebooks = make_notebook(tmp_path / "notebooks", WRITES_A_TABLE)
+    assert run("--notebooks-dir", notebooks, "--output-dir", out) == 0
+    assert {r["status"] for r in compute_status(out)} == {"current"}
+    return out, notebooks, lock
+
+
+def test_status_goes_stale_when_the_lock_changes(pinned, capsys):
+    out, notebooks, lock = pinned
+    lock.write_text("pandas==3.1.1\nmatplotlib==3.11.3\n")
+    rows = compute_status(out)
+    assert [(r["output"], r["status"], r["reasons"]) for r in rows] == [
+        (f"tables/fault.{fmt}", "stale", ["requirements.lock changed"]) for fmt in ("csv", "md", "tex")]
+    capsys.readouterr()
+    assert main(["status", "--output-dir", str(out)]) == 1
+    notebook = provenance.display_path(notebooks / "01_fault.ipynb")
+    assert f"stale     tables/fault.csv  {notebook}  (requirements.lock changed)\n" in capsys.readouterr().out
+    assert run("--notebooks-dir", notebooks, "--output-dir", out) == 0        # and the notebook re-runs
+    assert "running 1 of 1 notebook(s)" in capsys.readouterr().out
+    assert {r["status"] for r in compute_status(out)} == {"current"}
+
+
+def test_status_goes_stale_when_a_version_changes(pinned, monkeypatch, capsys):
+    out, notebooks, _ = pinned
+    installed = provenance.environment()
+    moved = {**installed, "python": "3.12.1", "matplotlib": "3.99.0"}
+    monkeypatch.setattr(provenance, "environment", lambda: moved)
+    reasons = {tuple(r["reasons"]) for r in compute_status(out)}
+    assert reasons == {(f"python {installed['python']} → 3.12.1", f"matplotlib {installed['matplotlib']} → 3.99.0")}
+    capsys.readouterr()
+    assert run("--notebooks-dir", notebooks, "--output-dir", out) == 0
+    assert "running 1 of 1 notebook(s)" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------
+# Which data files a notebook read: recorded in the kernel, by the runner (audit hooks are for
+# good, so this runs in a child process)
+
+TRACKER = """
+import sys
+from pathlib import Path
+from analysis.pipeline.tracking import ReadRecorder, track_dataset
+record, watched, outside = sys.argv[1:4]
+recorder = ReadRecorder(record, [watched])
+sys.addaudithook(recorder.audit)
+track_dataset(recorder)
+from analysis.data.load import load_dataset
+data = load_dataset(watched)               # validation opens every table: not the notebook's reads
+data.engagements.shape, data.engagements.shape, data.version   # one table taken, twice
+Path(watched, "extra.csv").read_text()      # a file read directly
+Path(watched, "written.txt").write_text("x")   # a write
+Path(outside).read_text()                   # a read outside the watched directory
+"""
+
+
+def test_the_kernel_records_the_tables_a_notebook_takes(tmp_path):
+    from conftest import MINIMAL_DIR
+
+    watched = tmp_path / "data"
+    shutil.copytree(MINIMAL_DIR, watched)
+    (watched / "extra.csv").write_text("a\n1\n")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x")
+    record = tmp_path / "record.jsonl"
+    done = subprocess.run([sys.executable, "-c", TRACKER, str(record), str(watched), str(outside)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in record.read_text().splitlines()]
+    assert lines == [{"kind": "input", "path": str((watched / name).resolve())}
+                     for name in ("engagements.csv", "extra.csv")]

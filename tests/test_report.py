@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import html
 import http.server
 import json
 import os
@@ -24,6 +23,7 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markupsafe
 import pytest
 from _system import launch_chromium, require_browser
 
@@ -82,6 +82,11 @@ def relative_links(path: Path) -> list[str]:
     return out
 
 
+def escaped(text: str) -> str:
+    """``text`` as the report's templates write it (Jinja2 autoescape: markupsafe)."""
+    return str(markupsafe.escape(text))
+
+
 def manifest(root: Path) -> dict[str, dict]:
     entries = {}
     for sub in ("figures", "tables"):
@@ -101,7 +106,7 @@ def test_every_figure_is_shown_with_its_caption_and_formats(reproduced, site):
     images = [attrs["src"] for tag, attrs in tags(site / "index.html") if tag == "img"]
     assert sorted(images) == sorted(f"figures/{name}.png" for name in figures)
     for name, entry in figures.items():
-        assert html.escape(entry["caption"]) in page, name                 # the caption from the manifest
+        assert escaped(entry["caption"]) in page, name                 # the caption from the manifest
         for fmt in ("pdf", "svg", "png"):
             assert f'href="figures/{name}.{fmt}"' in page
             assert (site / "figures" / f"{name}.{fmt}").read_bytes() == (reproduced / "figures" / f"{name}.{fmt}").read_bytes()
@@ -121,9 +126,9 @@ def test_every_table_is_rendered_from_its_csv(reproduced, site):
                 rows = list(csv.reader(handle))
             assert section.count("<tr>") == len(rows), name                # header + every row
             for cell in rows[-1]:
-                assert html.escape(cell) in section, (name, cell)
+                assert escaped(cell) in section, (name, cell)
         else:                                                              # macros.tex: shown as source
-            assert html.escape((reproduced / "tables" / f"{name}.tex").read_text(encoding="utf-8")) in section
+            assert escaped((reproduced / "tables" / f"{name}.tex").read_text(encoding="utf-8")) in section
 
 
 def test_dataset_summary_errata_and_citation(site):
@@ -242,6 +247,53 @@ def test_report_with_a_missing_output_is_refused(reproduced, tmp_path):
     with pytest.raises(ReportError, match=r"figures/timeline\.png"):
         build_report(copy)
     assert (copy / "reports" / "index.html").read_bytes() == before       # the previous report is kept
+
+
+EVIL = '<script>alert("x")</script>'
+
+
+def _hostile_run(tmp_path: Path) -> tuple[Path, Path]:
+    """An output root and a data directory whose manifest, tables and data hold markup and a
+    javascript: address in every place the report shows a value."""
+    root, data = tmp_path / "run", tmp_path / "data"
+    for directory in (root / "figures", root / "tables", data):
+        directory.mkdir(parents=True)
+    (data / "datapackage.json").write_text(json.dumps({
+        "title": EVIL, "version": "1.0" + EVIL, "created": "2026", "licenses": [{"name": EVIL}],
+        "contributors": [{"title": EVIL}], "sources": [{"title": EVIL, "path": "https://example.org/" + EVIL}],
+        "resources": [{"name": "errata", "path": "errata.csv", "title": EVIL}]}), encoding="utf-8")
+    (data / "errata.csv").write_text(f"erratum_id,kind,claim,source_urls\nER1,record,{EVIL},javascript:alert(1)\n",
+                                     encoding="utf-8")
+    (root / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "tables" / "hostile.csv").write_text(f'label,source_urls\n"{EVIL}",https://example.org/?q=<b>\n',
+                                                 encoding="utf-8")
+    (root / "tables" / "claims_ledger.csv").write_text(f"claim_id,claim,source_urls\nC1,{EVIL},javascript:alert(2)\n"
+                                                       "C2,x,https://example.org/?q=<b>\n", encoding="utf-8")
+    common = {"notebook": "notebooks/01_timeline.ipynb", "cell": 2, "package_version": EVIL, "git_commit": EVIL,
+              "parameters": {"title": EVIL}, "inputs": {"data/" + EVIL + ".csv": EVIL}}
+    outputs = {"figures": {"figures/plot.png": {**common, "kind": "figure", "name": "plot", "format": "png",
+                                                "caption": EVIL, "sha256": EVIL}},
+               "tables": {f"tables/{name}.csv": {**common, "kind": "table", "name": name, "format": "csv",
+                                                 "caption": EVIL, "sha256": EVIL}
+                          for name in ("hostile", "claims_ledger")}}
+    for sub, entries in outputs.items():
+        (root / sub / "manifest.json").write_text(json.dumps({"outputs": entries}), encoding="utf-8")
+    return root, data
+
+
+def test_markup_in_the_data_or_the_manifest_is_escaped(tmp_path):
+    """A value holding <script> (caption, parameter, table cell, dataset title, licence, commit,
+    data file name...) is shown as text, never as markup; only http(s) addresses become links."""
+    root, data = _hostile_run(tmp_path)
+    page = build_report(root, data_dir=data).read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert [tag for tag, _ in tags(root / "reports" / "index.html") if tag in ("script", "iframe", "object")] == []
+    assert page.count(escaped(EVIL)) >= 12                     # every place a value is shown, as text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    hrefs = [attrs.get("href", "") for tag, attrs in tags(root / "reports" / "index.html") if tag == "a"]
+    assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:"))]
+    assert "<td>javascript:alert(1)</td>" in page and "<td>javascript:alert(2)</td>" in page   # text, not links
+    assert '<a href="https://example.org/?q=&lt;b&gt;" rel="noopener noreferrer">' in page     # escaped in the attribute
 
 
 # ---------------------------------------------------------------------------------------

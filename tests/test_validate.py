@@ -364,6 +364,21 @@ def test_not_a_boolean(fixture_copy):
         cell(d.label(ENGAGEMENTS), 5, "in_article", "yes", "not a boolean: use true or false")]
 
 
+@pytest.mark.parametrize(("column", "value", "reason"), [
+    ("year", "1_957", "not an integer"), ("year", "1957.0", "not an integer"), ("year", "+1957", None),
+    ("total_usd_bn", "nan", "not a number"), ("total_usd_bn", "1,5", "not a number"),
+    ("total_usd_bn", "1.5e0", None), ("total_usd_bn", ".5", None),
+])
+def test_numbers_are_read_as_table_schema_writes_them(fixture_copy, column, value, reason):
+    # Table Schema's lexical forms: no digit separators or decimal comma; NaN, INF and -INF only as written.
+    d = fixture_copy()
+    d.set_cell(TRADE, "1957", column, value)
+    if reason is None:
+        assert validate_dataset(d.dir) == MINIMAL_COUNTS
+    else:
+        assert problems_in(d.dir) == [cell(d.label(TRADE), 2, column, value, reason)]
+
+
 def test_duplicate_id_in_a_unique_column(fixture_copy):
     d = fixture_copy()
     d.set_cell(DOCUMENTS, "D0003", "document_id", "D0002")
@@ -800,8 +815,8 @@ def bad_date_periods(first: int, count: int) -> list[str]:
 def test_at_most_20_problems_of_a_kind_per_file_are_listed(fixture_copy):
     d = fixture_copy()
     # 23 impossible dates (lines 3-25), then 2 unknown kinds (lines 26-27).
-    _append_periods(d, bad_date_periods(2, 23) + ["P0025,1961-01-01,1961-12-31,gap,2.2,,",
-                                                  "P0026,1962-01-01,1962-12-31,gap,2.2,,"])
+    _append_periods(d, [*bad_date_periods(2, 23), "P0025,1961-01-01,1961-12-31,gap,2.2,,",
+                        "P0026,1962-01-01,1962-12-31,gap,2.2,,"])
     with pytest.raises(DataValidationError) as info:
         validate_dataset(d.dir)
     label = d.label(PERIODS)
@@ -870,9 +885,12 @@ def field_of(descriptor: dict, resource: str, name: str) -> dict:
     return f
 
 
-def line_of(d, text: str) -> int:
-    """The line of the descriptor written by write_descriptor that is exactly ``text``."""
-    return d.read_text("datapackage.json").splitlines().index(text) + 1
+def line_of(d, text: str, *, before: str | None = None) -> int:
+    """The line of the copy's descriptor that is ``text`` (indentation aside); with ``before``, the
+    last such line above the first line that is ``before``."""
+    lines = [line.strip() for line in d.read_text("datapackage.json").splitlines()]
+    end = lines.index(before) if before is not None else len(lines)
+    return max(i for i, line in enumerate(lines[:end]) if line == text) + 1
 
 
 def test_without_a_descriptor_the_packaged_contract_is_used_and_said(fixture_copy):
@@ -913,7 +931,7 @@ def test_broken_descriptor_is_reported_with_its_line_and_column(fixture_copy):
 def test_descriptor_without_a_resource_the_library_reads(fixture_copy):
     d = fixture_copy()
     write_descriptor(d, lambda desc: desc["resources"].remove(resource_of(desc, "claims")))
-    resources = line_of(d, '  "resources": [')
+    resources = line_of(d, '"resources": [')
     assert problems_in(d.dir) == [
         f"{d.label('datapackage.json')}:{resources}: resource 'claims' is missing "
         "(the packaged contract data/datapackage.json has it, and the library reads it)"]
@@ -941,8 +959,7 @@ def test_descriptor_with_another_type_than_the_library_relies_on(fixture_copy):
 def test_descriptor_with_a_code_the_library_does_not_know(fixture_copy):
     d = fixture_copy()
     write_descriptor(d, lambda desc: field_of(desc, "engagements", "mode")["constraints"]["enum"].append("letter"))
-    # the enum opens 5 lines above its last value: "enum": [ in_person phone video virtual_conference letter
-    enum = line_of(d, '              "letter"') - 5
+    enum = line_of(d, '"enum": [', before='"letter"')
     assert problems_in(d.dir) == [
         f"{d.label('datapackage.json')}:{enum}: resource 'engagements', "
         "field 'mode': enum values the library does not know: letter "

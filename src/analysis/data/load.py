@@ -2,24 +2,36 @@
 
 This is the one place that fixes types: every table is validated first (a bad directory
 raises :class:`~analysis.data.validate.DataValidationError` and nothing is returned), then each
-column is converted from the type the data package declares:
+column is converted from the type the data package declares (the directory's own
+``datapackage.json`` if it has one, else the packaged contract):
 
 * ``date`` → ``datetime64[ns]`` (missing → ``NaT``)
 * ``string`` with an ``enum`` → ``category`` with the declared categories, in declared order
 * other ``string`` (ids, names, notes, URLs) → pandas ``string`` (missing → ``<NA>``)
 * ``boolean`` → ``bool``; ``integer`` → ``Int64``; ``number`` → ``float64``
+
+A directory is validated once per content of its files (a sha256 of the descriptor and every
+table): ``load_table``, the ``load_*`` wrappers and ``load_dataset`` reuse that result until a
+file changes, and each call returns fresh copies of the frames.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.data.schema import Resource, load_package
-from analysis.data.validate import DataValidationError, RawTable, read_tables
-from analysis.exhibits.outputs import record_input
+from analysis import paths
+from analysis.data.schema import Resource
+from analysis.data.tableschema import Table
+from analysis.data.validate import DataValidationError, check_dataset, content_digest
+
+# Validated directories kept in memory: {(directory, day, content digest): (frames, version) or error}.
+CACHE_SIZE = 4
+_VALIDATED: OrderedDict[tuple, tuple[dict[str, pd.DataFrame], str] | DataValidationError] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -41,16 +53,8 @@ class Dataset:
     economy: pd.DataFrame
     announced_counts: pd.DataFrame
     claims: pd.DataFrame
-    version: str
+    version: str        # the version of the data read (the descriptor it was checked against)
     data_dir: Path
-
-    def __getattribute__(self, name: str):
-        value = object.__getattribute__(self, name)
-        # Tell the runner which tables a notebook actually reads: a change to another table
-        # then does not make its outputs stale.
-        if isinstance(value, pd.DataFrame) and not name.startswith("_"):
-            record_input(object.__getattribute__(self, "data_dir") / f"{name}.csv")
-        return value
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name, in the data package's order."""
@@ -58,7 +62,10 @@ class Dataset:
                 if isinstance(getattr(self, f.name), pd.DataFrame)}
 
 
-def _typed_frame(table: RawTable) -> pd.DataFrame:
+TABLES = tuple(f.name for f in fields(Dataset) if f.name not in ("version", "data_dir"))
+
+
+def _typed_frame(table: Table) -> pd.DataFrame:
     resource: Resource = table.resource
     columns: dict[str, pd.Series] = {}
     for field in resource.fields:
@@ -82,77 +89,114 @@ def _typed_frame(table: RawTable) -> pd.DataFrame:
     return frame
 
 
+def _content_key(directory: Path) -> tuple | None:
+    """What the validation of ``directory`` depends on: its path, today, and its files' content."""
+    digest = content_digest(directory)
+    return None if digest is None else (str(directory.resolve()), date.today().isoformat(), digest)
+
+
+def _validated_frames(directory: Path) -> tuple[dict[str, pd.DataFrame], str]:
+    """The typed tables of ``directory`` and its version, validated once per content."""
+    key = _content_key(directory)
+    if key is not None and key in _VALIDATED:
+        _VALIDATED.move_to_end(key)
+        entry = _VALIDATED[key]
+    else:
+        result = check_dataset(directory)
+        if result.ok:
+            entry = ({name: _typed_frame(table) for name, table in result.tables.items()}, result.version)
+        else:
+            entry = result.error()
+        if key is not None and key == _content_key(directory):  # unchanged while it was read
+            _VALIDATED[key] = entry
+            while len(_VALIDATED) > CACHE_SIZE:
+                _VALIDATED.popitem(last=False)
+    if isinstance(entry, DataValidationError):
+        raise entry.with_traceback(None)
+    return entry
+
+
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     """Validate and load every table of a data directory (the packaged ``data/`` by default).
 
-    The directory must follow the packaged ``datapackage.json`` schema; its CSV files are
-    checked against it, so a copy for another dyad in the same schema loads the same way.
+    The directory is checked against its own ``datapackage.json`` if it has one (which must
+    keep the tables, fields and codes the library relies on), else against the packaged one;
+    ``Dataset.version`` is the version of that descriptor.
     """
-    package = load_package()
-    tables, problems = read_tables(data_dir, package=package)
-    from analysis import paths  # late import keeps the default visible in one place
-
     directory = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    if problems:
-        raise DataValidationError(problems, directory)
-    record_input(directory / "datapackage.json" if (directory / "datapackage.json").exists() else paths.DATAPACKAGE)
-    frames = {name: _typed_frame(table) for name, table in tables.items()}
-    return Dataset(**frames, version=package.version, data_dir=directory)
+    frames, version = _validated_frames(directory)
+    return Dataset(**{name: frames[name].copy() for name in TABLES}, version=version, data_dir=directory)
+
+
+def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One table of a data directory (the packaged ``data/`` by default), validated and typed.
+
+    The whole directory is validated (foreign keys and rules span tables), once per content of
+    its files; the frame returned is a fresh copy. Raises KeyError for an unknown table.
+    """
+    directory = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    frames, version = _validated_frames(directory)
+    if name not in frames:
+        raise KeyError(f"{directory} has no table {name!r}; its tables are {', '.join(frames)}")
+    if name in TABLES:  # taken from a Dataset (of the cached frames), as a notebook would: the same access
+        view = Dataset(**{table: frames[table] for table in TABLES}, version=version, data_dir=directory)
+        return getattr(view, name).copy()
+    return frames[name].copy()
 
 
 def load_subsections(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The article's section-2 subsections with their printed headings."""
-    return load_dataset(data_dir).subsections
+    return load_table("subsections", data_dir)
 
 
 def load_persons(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Persons who appear as principals."""
-    return load_dataset(data_dir).persons
+    return load_table("persons", data_dir)
 
 
 def load_offices(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Office terms, one row per person, office and term."""
-    return load_dataset(data_dir).offices
+    return load_table("offices", data_dir)
 
 
 def load_documents(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Outcome documents keyed by engagement."""
-    return load_dataset(data_dir).documents
+    return load_table("documents", data_dir)
 
 
 def load_periods(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Periods documented as having no engagements."""
-    return load_dataset(data_dir).periods
+    return load_table("periods", data_dir)
 
 
 def load_errata(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Where the article contradicts itself or the record."""
-    return load_dataset(data_dir).errata
+    return load_table("errata", data_dir)
 
 
 def load_reported_figures(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Every quantitative figure the article states, with where it says it."""
-    return load_dataset(data_dir).reported_figures
+    return load_table("reported_figures", data_dir)
 
 
 def load_trade(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Annual China–USSR/Russia trade, one row per year and reporter (never averaged)."""
-    return load_dataset(data_dir).trade
+    return load_table("trade", data_dir)
 
 
 def load_economy(data_dir: Path | str | None = None) -> pd.DataFrame:
     """China's and Russia's GDP and total trade, one row per year, country and indicator."""
-    return load_dataset(data_dir).economy
+    return load_table("economy", data_dir)
 
 
 def load_claims(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The claims ledger's specifications (see analysis.compute_claims_ledger)."""
-    return load_dataset(data_dir).claims
+    return load_table("claims", data_dir)
 
 
 def load_announced_counts(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Counts and ordinals of Xi–Putin meetings and visits as officials or media announced them."""
-    return load_dataset(data_dir).announced_counts
+    return load_table("announced_counts", data_dir)
 
 
 def load_engagements(data_dir: Path | str | None = None, *, with_persons: bool = False,
@@ -204,5 +248,6 @@ __all__ = [
     "load_persons",
     "load_reported_figures",
     "load_subsections",
+    "load_table",
     "load_trade",
 ]

@@ -23,8 +23,8 @@ PROVENANCE_ENV = "BEYOND_PROTOCOL_PROVENANCE"  # JSON the runner passes for figu
 
 
 def resolve_output_dir(output_dir: str | Path | None) -> Path:
-    """The root under which figures/ and tables/ are written ('' or None = the project root)."""
-    return Path(output_dir) if output_dir not in (None, "") else paths.PROJECT_ROOT
+    """The root under which figures/ and tables/ are written ('' or None = the default output root)."""
+    return Path(output_dir) if output_dir not in (None, "") else paths.OUTPUT_ROOT
 
 
 def check_output_request(kind: str, name: str, formats, allowed: tuple[str, ...]) -> tuple[str, ...]:

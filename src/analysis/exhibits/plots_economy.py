@@ -21,14 +21,19 @@ __all__ = ["plot_economic_asymmetry", "plot_trade"]
 
 def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = None,
                reporter: str = "china_customs", start_year: int = 1990, end_year: int | None = None,
-               events: list[tuple[int, str]] | None = None, ax: Axes | None = None) -> Axes:
+               events: list[tuple[int, str]] | None = None, soviet_inset: bool = True,
+               ax: Axes | None = None) -> Axes:
     """China–Russia trade over time, US$ billion.
 
     ``trade`` (the trade table, or None) gives the official series of one ``reporter``: total,
     Chinese exports and imports as lines that break where a year is missing, and Russia's
-    balance with China (Chinese imports − exports) as bars. ``reported`` (the reported_figures
-    table) adds the article's own trade figures as points and its targets as open markers at
-    the target year. ``events`` are (year, label) pairs drawn as annotated vertical lines.
+    balance with China (Chinese imports − exports) as bars; values the dataset converted from
+    another currency (``conversion``) are ringed, so a conversion never passes for a published
+    dollar figure. ``reported`` (the reported_figures table) adds the article's own trade figures
+    as points and its targets as open markers at the target year. ``events`` are (year, label)
+    pairs drawn as annotated vertical lines. With ``soviet_inset`` (and ``start_year`` from
+    1990), an inset shows the Sino-Soviet years 1950-1991: every reporter's US$ figure, and the
+    number of years known only in roubles or other currencies.
     """
     ax = get_axes(ax, "double", 0.42)
     last = end_year
@@ -46,6 +51,11 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
         if len(others):
             ax.scatter(others["year"].astype(int), others["total_usd_bn"].astype(float), s=10, marker="x",
                        color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters")
+        if "conversion" in series:
+            converted = series["conversion"].fillna("").astype(str).str.len() > 0
+            ax.scatter(years[converted.to_numpy()], series.loc[converted, "total_usd_bn"].astype(float), s=40,
+                       facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=0.8, zorder=4,
+                       label="Converted from another currency (rate in the data)")
         balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
         ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
                label="Russia's balance with China")
@@ -67,7 +77,29 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
     ax.set_ylabel("US$ billion (current)")
     ax.set_xlabel("Year")
     add_legend(ax, fontsize=6)
+    if soviet_inset and trade is not None and start_year >= 1990:
+        _soviet_inset(ax, trade)
     return ax
+
+
+def _soviet_inset(ax: Axes, trade: pd.DataFrame) -> Axes:
+    """Sino-Soviet trade 1950-1991 in an inset: US$ figures by reporter; other currencies counted."""
+    soviet = trade[trade["year"].between(1950, 1991)]
+    inset = ax.inset_axes([0.44, 0.55, 0.22, 0.36])
+    dollars = soviet[soviet["total_usd_bn"].notna()]
+    for reporter, marker in (("unattributed", "x"), ("china_customs", "o"), ("china_official", "s")):
+        rows = dollars[dollars["reporter"] == reporter]
+        if len(rows):
+            inset.scatter(rows["year"].astype(int), rows["total_usd_bn"].astype(float), s=8, marker=marker,
+                          color="0.2", linewidth=0.6)
+    others = soviet[soviet["total_usd_bn"].isna()]
+    inset.set_title("USSR, 1950-1991 (US$ figures)", fontsize=5.5)
+    inset.set_xlim(1949, 1992)
+    inset.tick_params(labelsize=5)
+    if len(others):
+        inset.text(0.02, 0.95, f"{others['year'].nunique()} more year(s) only in roubles",
+                   transform=inset.transAxes, fontsize=4.5, va="top")
+    return inset
 
 
 def plot_economic_asymmetry(data: pd.DataFrame, *, ax: Axes | None = None) -> Axes:

@@ -7,18 +7,19 @@ import sys
 from pathlib import Path
 
 from analysis.data.codebook import write_codebook
-from analysis.data.validate import DataValidationError, validate_dataset
+from analysis.data.validate import DataValidationError, check_dataset
+from analysis.pipeline.exits import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, RUN_EXIT_CODES
 from analysis.version import __version__
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    try:
-        counts = validate_dataset(args.data_dir)
-    except DataValidationError as exc:
-        print(exc, file=sys.stderr)
+    result = check_dataset(args.data_dir)
+    if result.note:
+        print(f"note: {result.note}")
+    if not result.ok:
+        print(result.error(), file=sys.stderr)
         return EXIT_BAD_INPUT
+    counts = result.counts()
     print("ok")
     width = max(len(name) for name in counts)
     for name, n in counts.items():
@@ -33,6 +34,11 @@ def _cmd_codebook(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from analysis.pipeline.extras import notebooks_extra_problem
+
+    if problem := notebooks_extra_problem("beyond-protocol run"):
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     from analysis.pipeline.run import RunError, parse_override, run
 
     try:
@@ -88,10 +94,11 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from analysis.pipeline.promotion import read_consistently
     from analysis.pipeline.report import ReportError, build_report
 
     try:
-        index = build_report(args.output_dir)
+        index = read_consistently(args.output_dir, lambda: build_report(args.output_dir))
     except ReportError as exc:
         print(exc, file=sys.stderr)
         return EXIT_FAILED
@@ -117,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Execute the notebooks (all, or those named) with the committed default parameters "
                     "(notebooks/params.yml), a parameters file and -p overrides. Parameters and data are "
                     "checked before any kernel starts (exit 2). Executed notebooks go to build/notebooks/, "
-                    "figures to figures/, tables to tables/. Exit 1 if a notebook fails; the others still run.")
+                    "figures to figures/, tables to tables/. One run at a time per output directory. " + RUN_EXIT_CODES)
     p.add_argument("notebooks", nargs="*", metavar="NAME",
                    help="notebooks to run, e.g. meeting_frequency or 02_meeting_frequency (default: all)")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
@@ -125,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--params-file", type=Path, default=None, metavar="FILE.yml",
                    help="YAML with 'defaults' and/or 'notebooks: {name: {...}}', applied over notebooks/params.yml")
     p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
-                   help="write figures/, tables/ and build/ under DIR instead of the project root")
+                   help="write figures/, tables/ and build/ under DIR (default: the project root in a checkout, the current directory for an installed package)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="notebooks run in parallel processes (default: the number of cores)")
     p.add_argument("--force", action="store_true",
@@ -149,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "with the working tree: 'stale' when an input (notebook, data file, library module) "
                                    "changed, 'modified' when the file itself changed, 'missing' when it is gone. "
                                    "Exit 0 when all are current, 1 otherwise.")
-    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR", help="the run's output directory")
+    p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
+                   help="the run's output directory (default: as for run)")
     p.set_defaults(func=_cmd_status)
 
     p = sub.add_parser("report", help="build reports/index.html, an offline site of every exhibit and its provenance",
@@ -158,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the executed notebooks as HTML and the provenance of each exhibit. "
                                    "Exit 1 when no run has recorded outputs.")
     p.add_argument("--output-dir", type=Path, default=None, metavar="DIR",
-                   help="the run's output directory; the report goes to DIR/reports/ (default: the project root)")
+                   help="the run's output directory; the report goes to DIR/reports/ (default: as for run)")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("codebook", help="regenerate docs/codebook.md from the descriptor and the notes")

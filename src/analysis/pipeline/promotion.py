@@ -47,8 +47,8 @@ class OutputBusy(Exception):
 
 def build_dir_of(output_root: Path | str | None) -> Path:
     """The build area of an output root (the project's ``build/`` for the project root)."""
-    root = Path(output_root).resolve() if output_root else paths.PROJECT_ROOT
-    return paths.BUILD_DIR if root == paths.PROJECT_ROOT else root / "build"
+    root = Path(output_root).resolve() if output_root else paths.OUTPUT_ROOT
+    return paths.BUILD_DIR if root == paths.OUTPUT_ROOT else root / "build"
 
 
 @contextmanager

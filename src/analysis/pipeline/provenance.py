@@ -139,7 +139,10 @@ def environment_changes(recorded: dict | None, current: dict) -> list[str]:
 
 
 def git_commit() -> str:
-    """The commit of the working tree, 'uncommitted' if inputs differ from it, '' outside git."""
+    """The commit of the working tree, 'uncommitted' if inputs differ from it, '' outside git
+    (and for an installed package, whose inputs are no working tree)."""
+    if paths.INSTALLED:
+        return ""
     def git(*args):
         return subprocess.run(["git", "-C", str(paths.PROJECT_ROOT), *args], capture_output=True, text=True,
                               timeout=20)
@@ -190,7 +193,7 @@ def compute_status(output_root: Path | None = None) -> list[dict]:
     """For every output in the manifests: 'current', 'stale' (an input or the software
     environment changed), 'modified' (the file no longer matches its recorded hash) or
     'missing'; with the reasons. Never reads a half-promoted state (see :mod:`.promotion`)."""
-    output_root = Path(output_root) if output_root else paths.PROJECT_ROOT
+    output_root = Path(output_root) if output_root else paths.OUTPUT_ROOT
     return read_consistently(output_root, lambda: _status_rows(output_root))
 
 
@@ -226,7 +229,7 @@ def _status_rows(output_root: Path) -> list[dict]:
 
 def render_exhibits(output_root: Path | None = None) -> str:
     """The list of exhibits: every figure and table with its notebook, parameters and data."""
-    output_root = Path(output_root) if output_root else paths.PROJECT_ROOT
+    output_root = Path(output_root) if output_root else paths.OUTPUT_ROOT
     entries = manifest_entries(output_root)
     exhibits: dict[tuple[str, str], dict] = {}
     for output, entry in entries.items():

@@ -89,7 +89,7 @@ def track_dataset(recorder: ReadRecorder) -> None:
     from analysis.data import validate
     from analysis.data.load import Dataset
 
-    recorder.quiet_code.add(validate.read_tables.__code__.co_filename)
+    recorder.quiet_code.add(validate.__file__)   # opens while validation code runs are not the notebook's
     plain = Dataset.__getattribute__
 
     def __getattribute__(self, name: str):
@@ -108,7 +108,10 @@ def install_from_environment() -> ReadRecorder | None:
         return None
     recorder = ReadRecorder(record, os.environ.get(WATCH_ENV, "").split(os.pathsep))
     sys.addaudithook(recorder.audit)   # first, so that what the imports below open is seen too
-    track_dataset(recorder)
+    try:
+        track_dataset(recorder)
+    except Exception:  # a data layer that cannot be imported: the notebook will show the traceback
+        recorder.quiet_code.clear()
     return recorder
 
 
