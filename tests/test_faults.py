@@ -86,9 +86,10 @@ def write_garbage_csv(path: Path, size: int, seed: int = 1) -> None:
     """A CSV of about ``size`` bytes: trade.csv's header, then rows of junk of random lengths."""
     rng = random.Random(seed)
     header = path.read_text(encoding="utf-8").splitlines()[0]
+    n = header.count(",") + 1           # most rows as long as the header, some shorter or longer
     block = "\n".join(",".join(rng.choice(JUNK) if rng.random() < 0.7 else
                                "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(1, 30)))
-                               for _ in range(rng.choice([11, 11, 11, 11, 7, 15])))
+                               for _ in range(rng.choice([n, n, n, n, n - 4, n + 4])))
                       for _ in range(2000)) + "\n"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write(header + "\n")

@@ -13,6 +13,8 @@ import pytest
 
 from analysis import paths
 from analysis.pipeline.cli import main
+from analysis.pipeline.parameters import ParameterSpec
+from analysis.pipeline.planning import Notebook, RunError, plan
 
 pytestmark = pytest.mark.notebook
 
@@ -106,6 +108,42 @@ def test_bad_data_refused_before_any_kernel(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "engagements.csv" in out and "'2013-02-30' — impossible date" in out
     assert not (tmp_path / "out" / "build" / "notebooks").exists()
+
+
+@pytest.mark.parametrize("case", ["empty directory", "missing directory", "selection matching nothing"])
+def test_nothing_to_run_is_refused(tmp_path, capsys, case):
+    nbdir = tmp_path / "notebooks"
+    names = []
+    if case == "empty directory":
+        nbdir.mkdir()
+        (nbdir / "params.yml").write_text("defaults: {}\n")   # parameters, but no notebook
+        expected = f"{nbdir}: no notebook to run (notebooks are named like 01_name.ipynb)"
+    elif case == "missing directory":
+        expected = f"{nbdir}: notebooks directory not found"
+    else:
+        nbdir.mkdir()
+        shutil.copy(paths.NOTEBOOKS_DIR / "01_timeline.ipynb", nbdir)
+        names = ["trade"]
+        expected = "notebook 'trade': no such notebook (choose from: timeline)"
+    code = main(["run", "--quiet", *names, "--notebooks-dir", str(nbdir), "--output-dir", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert out.splitlines() == ["refused before running anything:", f"  {expected}"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_defaults_may_serve_notebooks_that_are_not_selected(tmp_path):
+    year = ParameterSpec("start_year", "int", 1949)
+    a = Notebook("01_a", tmp_path / "01_a.ipynb", {"start_year": year})
+    b = Notebook("02_b", tmp_path / "02_b.ipynb", {"start_year": year, "pair_china": ParameterSpec("pair_china", "str", "")})
+    params = tmp_path / "params.yml"
+    params.write_text("defaults:\n  start_year: 1990\n  pair_china: xi_jinping\n")
+    assert plan([a], params_files=[params], overrides={}, available=[a, b]) == [(a, {"start_year": 1990})]
+    with pytest.raises(RunError, match="parameter 'pair_china': value 'li_peng' — unknown parameter"):
+        plan([a], params_files=[params], overrides={"pair_china": "li_peng"}, available=[a, b])
+    params.write_text("defaults:\n  no_such: 1\n")
+    with pytest.raises(RunError, match=r"defaults\.no_such: no notebook declares this parameter"):
+        plan([a], params_files=[params], overrides={}, available=[a, b])
 
 
 @pytest.fixture

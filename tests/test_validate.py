@@ -366,17 +366,19 @@ def test_not_a_boolean(fixture_copy):
 
 @pytest.mark.parametrize(("column", "value", "reason"), [
     ("year", "1_957", "not an integer"), ("year", "1957.0", "not an integer"), ("year", "+1957", None),
-    ("total_usd_bn", "nan", "not a number"), ("total_usd_bn", "1,5", "not a number"),
-    ("total_usd_bn", "1.5e0", None), ("total_usd_bn", ".5", None),
+    ("china_exports_usd_bn", "nan", "not a number"), ("china_exports_usd_bn", "1,5", "not a number"),
+    ("china_exports_usd_bn", "3.29e1", None), ("china_exports_usd_bn", "32.90", None),
 ])
 def test_numbers_are_read_as_table_schema_writes_them(fixture_copy, column, value, reason):
     # Table Schema's lexical forms: no digit separators or decimal comma; NaN, INF and -INF only as written.
+    # The 1957 row is on line 2; the 2015 china_customs row (exports 32.9) on line 3.
     d = fixture_copy()
-    d.set_cell(TRADE, "1957", column, value)
+    row, line = ("1957", 2) if column == "year" else (CUSTOMS_2015, 3)
+    d.set_cell(TRADE, row, column, value)
     if reason is None:
         assert validate_dataset(d.dir) == MINIMAL_COUNTS
     else:
-        assert problems_in(d.dir) == [cell(d.label(TRADE), 2, column, value, reason)]
+        assert problems_in(d.dir) == [cell(d.label(TRADE), line, column, value, reason)]
 
 
 def test_duplicate_id_in_a_unique_column(fixture_copy):

@@ -138,7 +138,9 @@ def load_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     frames, version = _validated_frames(directory)
     if name not in frames:
         raise KeyError(f"{directory} has no table {name!r}; its tables are {', '.join(frames)}")
-    if name in TABLES:  # taken from a Dataset (of the cached frames), as a notebook would: the same access
+    if name in TABLES:
+        # Taken from a Dataset attribute, like ``data.trade``: the runner's kernel records that access
+        # as a read of the table (analysis.pipeline.tracking); the view copies nothing.
         view = Dataset(**{table: frames[table] for table in TABLES}, version=version, data_dir=directory)
         return getattr(view, name).copy()
     return frames[name].copy()

@@ -19,6 +19,7 @@ from datetime import date
 
 from analysis.codes import REMOTE_MODES, STATE_SIDE
 from analysis.data.problems import Problem
+from analysis.data.record_rules import check_record_rules
 from analysis.data.tableschema import Table
 
 # Tables that must hold at least one row; the others may legitimately be empty
@@ -45,6 +46,7 @@ def check_rules(tables: dict[str, Table], today: date) -> Iterator[Problem]:
     yield from check_claims(tables)
     yield from check_trade(tables, today)
     yield from check_announced_counts(tables, today)
+    yield from check_record_rules(tables)
 
 
 def check_non_empty(tables: dict[str, Table]) -> Iterator[Problem]:

@@ -157,7 +157,9 @@ def plan(notebooks: list[Notebook], *, params_files: list[Path], overrides: dict
     """
     available = available if available is not None else notebooks
     problems: list[str] = []
-    declared_anywhere = set().union(*(nb.specs for nb in notebooks)) if notebooks else set()
+    declared_selected = set().union(*(nb.specs for nb in notebooks)) if notebooks else set()
+    # a file's defaults may serve notebooks that are not selected for this run
+    declared_anywhere = set().union(*(nb.specs for nb in available)) if available else set()
     layers: list[tuple[str, dict, dict]] = []
     for path in params_files:
         defaults, per_notebook = load_params_file(path)
@@ -167,9 +169,9 @@ def plan(notebooks: list[Notebook], *, params_files: list[Path], overrides: dict
             if key not in known:
                 problems.append(f"{path}: notebooks.{key}: no such notebook")
     for name in overrides:
-        if name not in declared_anywhere:
+        if name not in declared_selected:
             problems.append(f"parameter '{name}': value {overrides[name]!r} — unknown parameter "
-                            f"(the notebooks have: {', '.join(sorted(declared_anywhere))})")
+                            f"(the notebooks have: {', '.join(sorted(declared_selected))})")
     planned = []
     for nb in notebooks:
         values: dict = {}
