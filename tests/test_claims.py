@@ -107,11 +107,12 @@ def test_shipped_ledger_against_the_article():
     data = bp.load_dataset()
     result = compute_claims_ledger(data.claims, data.engagements, data.trade).set_index("claim_id")
     assert set(result["status"]) <= {"consistent", "inconsistent", "not checkable"}
-    # "1960-1988: None": the record holds Liu Shaoqi-Khrushchev 1960 (E0122), Zhou-Khrushchev 1961
-    # (E0123), Zhou with Kosygin, Brezhnev and Mikoyan in 1964 (E0005, E0124, E0125), Kosygin with
-    # Zhou and Mao in 1965 (E0006, E0007) and Zhou-Kosygin in 1969 (E0008): 8
+    # "1960-1988: None": the record holds Liu Shaoqi with Khrushchev and Brezhnev in 1960 (E0122,
+    # E0283), Zhou-Khrushchev 1961 (E0123), Zhou with Kosygin, Brezhnev and Mikoyan in 1964 (E0005,
+    # E0124, E0125), Kosygin with Zhou, Mao and Liu in 1965 (E0006, E0007, E0284) and Zhou-Kosygin
+    # in 1969 (E0008): 2 + 1 + 3 + 3 + 1 = 10
     no_meetings = data.claims.set_index("claim_id").query("article_section == '2.3'").index[0]
-    assert result.loc[no_meetings, ["data_value", "status"]].tolist() == ["8", "inconsistent"]
+    assert result.loc[no_meetings, ["data_value", "status"]].tolist() == ["10", "inconsistent"]
     # "the 11th visit" (2.48): Xi's trips to Russia since March 2013 (see test_milestones: 11 by August 2025)
     eleventh = data.claims.set_index("claim_id").query("article_section == '2.48' and check == 'ordinal'").index[0]
     assert result.loc[eleventh, "status"] == "consistent"

@@ -120,11 +120,11 @@ def test_shipped_universes_of_hand_picked_rows(shipped):
 
 def test_shipped_split_years_hold_eight_meetings(shipped):
     era = compute_era_rates(shipped.engagements, shipped.coverage, end_year=2025).set_index("period")
-    # 1960-1988 in the complete meeting universes: Liu Shaoqi-Khrushchev 1960 (E0122), Zhou-Khrushchev
-    # 1961 (E0123), Zhou with Kosygin, Brezhnev and Mikoyan in November 1964 (E0005, E0124, E0125),
-    # Kosygin in Beijing 1965 with Zhou and Mao (E0006, E0007), Zhou-Kosygin at Beijing airport 1969
-    # (E0008); the article describes none of them
-    assert era.loc["1960–1988 split", ["n_record", "n_in_article"]].tolist() == [8, 0]
+    # 1960-1988 in the complete meeting universes: Liu Shaoqi with Khrushchev and with Brezhnev in
+    # Moscow 1960 (E0122, E0283), Zhou-Khrushchev 1961 (E0123), Zhou with Kosygin, Brezhnev and
+    # Mikoyan in November 1964 (E0005, E0124, E0125), Kosygin in Beijing 1965 with Zhou, Mao and Liu
+    # (E0006, E0007, E0284), Zhou-Kosygin at Beijing airport 1969 (E0008); the article describes none
+    assert era.loc["1960–1988 split", ["n_record", "n_in_article"]].tolist() == [10, 0]
 
 
 def test_shipped_coverage_holds_every_engagement_once(shipped):

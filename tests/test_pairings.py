@@ -165,9 +165,9 @@ def test_shipped_pairings_include_the_silent_ones_with_zero(shipped):
     for silent in ("Hua–Brezhnev", "Deng–Brezhnev", "Deng–Andropov", "Deng–Chernenko"):
         assert by.loc[silent, "n_engagements"] == 0 and by.loc[silent, "rate_per_year"] == 0
     # Mao–Brezhnev, 1964-10-14 to 1976-09-09: the Zhou Enlai and Kosygin meetings E0005, E0006,
-    # E0008, Kosygin received by Mao (E0007), Zhou with Brezhnev and Mikoyan in November 1964
-    # (E0124, E0125)
-    assert by.loc["Mao–Brezhnev", "n_engagements"] == 6
+    # E0008, Kosygin received by Mao (E0007) and by Liu Shaoqi (E0284, February 1965), Zhou with
+    # Brezhnev and Mikoyan in November 1964 (E0124, E0125)
+    assert by.loc["Mao–Brezhnev", "n_engagements"] == 7
     # Xi–Putin: 2012-11-15 to 2026-01-01 (end_year 2025): 13 years + 3 leap days + 47 days = 4795 days
     assert round(by.loc["Xi–Putin", "years"], 6) == round(4795 / 365.25, 6)
     assert list(rates["pairing"])[:4] == ["Mao–Stalin", "Mao–Malenkov", "Mao–Khrushchev", "Mao–Brezhnev"]

@@ -129,7 +129,7 @@ def test_nothing_to_run_is_refused(tmp_path, capsys, case):
     out = capsys.readouterr().out
     assert code == 2
     assert out.splitlines() == ["refused before running anything:", f"  {expected}"]
-    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "out" / "build" / "notebooks").exists()   # no kernel started
 
 
 def test_defaults_may_serve_notebooks_that_are_not_selected(tmp_path):
