@@ -6,6 +6,8 @@ draws on ``ax`` (a new figure in the paper style when None) and returns ``ax``.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -16,6 +18,12 @@ from analysis.exhibits.style import OKABE_ITO, colours_for
 from analysis.indicators.selection import compute_article_selection, compute_era_rates
 
 __all__ = ["plot_article_selection", "plot_era_rates"]
+
+
+def period_tick(label) -> str:
+    """A period label for a narrow tick: the years, then the name wrapped (``1992–2012\\npost-Soviet\\npartnership``)."""
+    years, _, name = str(label).partition(" ")
+    return "\n".join([years, *textwrap.wrap(name, 13, break_long_words=False)])
 
 
 def plot_article_selection(data: pd.DataFrame, *, coverage: pd.DataFrame | None = None,
@@ -47,7 +55,7 @@ def plot_article_selection(data: pd.DataFrame, *, coverage: pd.DataFrame | None 
             if n:
                 mark = "" if st == "complete" else "†"
                 ax.text(xi, n, f"{int(k)}/{int(n)}{mark}", ha="center", va="bottom", fontsize=5, rotation=90)
-    ax.set_xticks(np.arange(len(periods)), [str(p).replace(" ", "\n", 1) for p in periods])
+    ax.set_xticks(np.arange(len(periods)), [period_tick(p) for p in periods])
     ax.set_ylabel("Engagements")
     ax.margins(y=0.2)
     add_legend(ax, title="Universe")
@@ -74,7 +82,7 @@ def plot_era_rates(data: pd.DataFrame, *, coverage: pd.DataFrame | None = None,
            label="Described by the article")
     for xi, value in zip(x - 0.2, table["rate_record"].fillna(0), strict=True):
         ax.text(xi, value, f"{value:.1f}", ha="center", va="bottom", fontsize=5.5)
-    ax.set_xticks(x, [str(p).replace(" ", "\n", 1) for p in table["period"]], fontsize=6)
+    ax.set_xticks(x, [period_tick(p) for p in table["period"]], fontsize=6)
     ax.set_ylabel("Engagements per year")
     ax.margins(y=0.15)
     add_legend(ax)
