@@ -1,6 +1,8 @@
 # Beyond Protocol: two commands do all the set-up on a fresh machine with Python 3.11.
 #   make reproduce   create .venv from the pinned versions, install the package, re-run the analyses
 #   make test        same bootstrap, then the whole test suite
+# The pinned environment is CPython 3.11 (byte-identical outputs); the package itself supports 3.11-3.13
+# (make wheel-smoke installs and checks the wheel on each).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +10,7 @@ STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help reproduce test validate codebook lock clean clean-venv bench report paper paper-pdf
+.PHONY: help reproduce test validate codebook lock clean clean-venv bench report paper paper-pdf dist wheel-smoke
 
 help:
 	@echo "make reproduce  - set up .venv (if needed) and re-run every analysis headlessly (figures/, tables/)"
@@ -17,6 +19,8 @@ help:
 	@echo "make paper      - run the analyses if needed, then build paper/main.tex into build/paper/main.pdf (needs TeX)"
 	@echo "make validate   - check data/ against datapackage.json and the cross-field rules"
 	@echo "make codebook   - regenerate docs/codebook.md"
+	@echo "make dist       - build the sdist and the wheel into build/dist/ and check them with twine"
+	@echo "make wheel-smoke - build, then install and smoke-test the wheel on Python 3.11, 3.12, 3.13 (needs the index)"
 	@echo "make lock       - re-resolve requirements.lock from pyproject.toml (needs network)"
 
 # The environment is rebuilt whenever the pins or the project metadata change.
@@ -25,7 +29,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if v == (3, 11) else f"error: Python 3.11 is required, {sys.executable} is {v[0]}.{v[1]}")'
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps -e .
+	$(PIP) install --no-deps --no-build-isolation -e .   # build backend (hatchling) pinned in the lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name beyond-protocol --display-name "Python 3.11 (beyond-protocol)" >/dev/null
 	@touch $@
 
@@ -70,15 +74,27 @@ paper-pdf:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
-# Re-resolve the pins in a scratch environment; update environment.yml to match (a test checks).
+# Re-resolve the pins in a scratch environment (environment.yml installs requirements.lock itself).
 lock:
 	rm -rf build/lockenv
 	$(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/python -m pip --disable-pip-version-check --quiet install ".[test]"
-	{ echo "# Exact versions of every package the project installs (runtime + tests), resolved for CPython 3.11."; \
-	  echo "# Regenerate with: make lock   (then update environment.yml to the same versions; tests/test_environment.py checks)"; \
+	build/lockenv/bin/python -m pip --disable-pip-version-check --quiet install ".[notebooks,test]"
+	{ echo "# Exact versions of every package the project installs (runtime, notebooks extra, tests, build and twine),"; \
+	  echo "# resolved for CPython 3.11. Regenerate with: make lock   (environment.yml installs this file; tests/test_environment.py checks)"; \
 	  build/lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^beyond-protocol' ; } > requirements.lock
 	rm -rf build/lockenv
+
+# The sdist and the wheel (the data package and the notebooks inside: hatch_build.py), checked by twine.
+DIST ?= build/dist
+dist: $(STAMP)
+	rm -rf $(DIST)
+	$(BIN)/python -m build --no-isolation --outdir $(DIST) .
+	$(BIN)/python -m twine check --strict $(DIST)/*
+
+# Build, then install the wheel in fresh venvs of Python 3.11, 3.12 and 3.13 and run the commands
+# from a directory outside the checkout (dependencies from the index, constrained by the lock).
+wheel-smoke: $(STAMP)
+	bash .ci/wheel-smoke
 
 clean:
 	rm -rf build .pytest_cache

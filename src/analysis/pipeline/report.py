@@ -12,9 +12,13 @@ executed notebooks in ``build/notebooks/`` — and builds ``<root>/reports/``:
 * copies of the figures, tables and manifests it links to, and each executed notebook rendered
   to HTML with nbconvert, so the directory can be zipped and read anywhere.
 
-Nothing is fetched from the network: no script, style sheet, font or image has an external
-source (nbconvert's require.js, MathJax, Mermaid and widget loaders are left out). The output
-is deterministic — no time stamps — so the same run gives the same bytes.
+The page is rendered from ``templates/report.html.j2`` (with ``report.css``), package data read
+through :class:`jinja2.PackageLoader` with autoescape on: this module passes plain values and the
+template escapes every one of them, so markup in the data or a manifest is shown as text; only
+http(s) addresses become links. Nothing is fetched from the network: no script, style sheet,
+font or image has an external source (``templates/offline-notebook.html.j2`` leaves out
+nbconvert's require.js, MathJax, Mermaid and widget loaders). The output is deterministic — no
+time stamps — so the same run gives the same bytes.
 """
 
 from __future__ import annotations
