@@ -1,35 +1,44 @@
 #!/usr/bin/env python3
-"""Benchmark the headless runner and the indicator functions, side by side, on this machine.
+"""Benchmark the headless runner and every indicator function, side by side, on this machine.
 
 This is a script, not a test: performance targets are measured and reported here, never
 asserted in the test suite (timings depend on the machine and on what else runs on it).
 
-    .venv/bin/python benchmarks/run.py            # full run (several minutes), writes benchmarks/results.md
-    .venv/bin/python benchmarks/run.py --quick    # smoke run: single repetitions, sizes up to 10^5, prints only
-    make bench                                    # the full run
+    .venv/bin/python benchmarks/run.py                # full run (many minutes), writes benchmarks/results.md
+    .venv/bin/python benchmarks/run.py --quick        # smoke run: single repetitions, small sizes, prints only
+    .venv/bin/python benchmarks/run.py --allow-dirty  # uncommitted changes: to a scratch file, not for the record
+    make bench                                        # the full run
+
+**For the record only.** ``benchmarks/results.md`` names the commit it measured, so it is only
+written from a clean tree: when a tracked file under ``src/``, ``notebooks/``, ``data/`` or
+``benchmarks/`` differs from HEAD (before or after the measurements), the script refuses.
+``--allow-dirty`` measures anyway and writes ``build/bench-results-dirty.md``, headed
+"dirty tree, not for the record".
 
 What is measured (each end-to-end run in a fresh output directory under build/bench/,
-removed afterwards):
+removed afterwards), always comparing like with like:
 
 1. the baseline a user would write: a sequential loop of the ``papermill`` CLI over the
    notebooks (``papermill notebooks/X.ipynb OUT/X.ipynb -p output_dir OUT``);
-2. ``beyond-protocol run --force --jobs 1 --output-dir OUT1`` (cold, sequential);
-3. ``beyond-protocol run --force --jobs 2 --output-dir OUT2`` (cold, parallel);
-4. ``beyond-protocol run --output-dir OUT2`` again, nothing changed (no-op);
-5. the same with a ``--params-file`` that changes ``pair_russia`` of 02_meeting_frequency,
-   so only that notebook re-runs;
-6. ``python -c "import analysis"`` (and ``... ; analysis.load_dataset()``) in fresh processes;
-7. the indicator functions on synthetic engagement tables of 10^3 ... 10^6 rows, sampled
-   with replacement from the shipped engagements (fresh ids), with the growth per 10x.
+2. ``beyond-protocol run --force --jobs 1`` over the same notebooks (cold, sequential);
+3. ``beyond-protocol run --force --jobs 2`` over the same notebooks (cold, parallel), and its
+   distance from the ideal two-worker bound: no schedule on two workers can finish before
+   max(Σ per-notebook time / 2, the longest notebook);
+4. ``beyond-protocol run`` again, nothing changed (no-op);
+5. the same with a ``--params-file`` that changes ``pair_russia`` of 02_meeting_frequency, so
+   only that notebook re-runs — compared with
+6. the ``papermill`` CLI running that one notebook with that parameter;
+7. start-up: ``import analysis``, loading the data, what the runner imports;
+8. every public indicator function (``compute_*``, ``add_*``, ``compare_*``, ``count_*`` of
+   ``analysis.__all__``, found automatically; see benchmarks/recipes.py) at the same sizes,
+   10^3 ... 10^6 rows, with the growth per 10x.
 
 The machine may be shared: every timing records how many CPUs other processes kept busy
 meanwhile (from /proc/stat), and the full run first waits (``--settle``, up to 300 s per
-stage) for the machine to become quiet; if it never does, the table says so.
-
-Only the standard library and the project's own environment are used. If the library or
-the data change while the benchmark runs (someone editing src/ or data/), a no-op or
-one-notebook re-run would legitimately re-run more; such a measurement is detected from
-the runner's "running N of M" line, retried, and the retry is reported.
+stage) for the machine to become quiet; if it never does, the table says so. If the library
+or the data change while the benchmark runs, a no-op or one-notebook re-run would
+legitimately re-run more; such a measurement is detected from the runner's "running N of M"
+line, retried, and the retry is reported.
 """
 
 from __future__ import annotations
@@ -51,15 +60,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = ROOT / ".venv" / "bin" if (ROOT / ".venv" / "bin").is_dir() else Path(sys.executable).parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 BENCH_DIR = ROOT / "build" / "bench"
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results.md"
+SCRATCH_OUTPUT = ROOT / "build" / "bench-results-dirty.md"
+RECORDED_PATHS = ("src", "notebooks", "data", "benchmarks")   # tracked files here must match HEAD
 
 # Targets (reported, never asserted).
 TARGET_PARALLEL_VS_NAIVE = 0.6
+TARGET_PARALLEL_VS_IDEAL = 1.15  # cold --jobs 2 / ideal two-worker bound
 TARGET_NOOP_VS_PARALLEL = 0.05
-TARGET_INDICATORS_1E6 = 5.0     # seconds for all seven indicator calls on 10^6 rows together
 TARGET_GROWTH = 12.0            # per 10x rows at the largest step (10 = linear, plus noise)
 
 PARAM_CHANGE = {"notebook": "02_meeting_frequency", "name": "pair_russia", "value": "medvedev_dmitry"}
@@ -212,17 +223,69 @@ def tail(output: str, lines: int = 15) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# The tree being measured
+
+
+def git(*args: str) -> subprocess.CompletedProcess | None:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def tree_state() -> tuple[str, list[str]]:
+    """(the commit checked out, the tracked files under RECORDED_PATHS that differ from it);
+    the commit is '' outside a git checkout."""
+    head = git("rev-parse", "HEAD")
+    if head is None or head.returncode != 0:
+        return "", []
+    status = git("status", "--porcelain", "--untracked-files=no", "--", *RECORDED_PATHS)
+    changed = [line[3:] for line in (status.stdout if status else "").splitlines() if line.strip()]
+    return head.stdout.strip(), changed
+
+
+def record_problem(commit: str, changed: list[str]) -> str | None:
+    """Why results measured on this tree cannot be recorded (None: they can)."""
+    if not commit:
+        return f"{ROOT} is not a git checkout, so the results could not name the commit they measured"
+    if changed:
+        shown = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+        return (f"{len(changed)} tracked file(s) under {', '.join(p + '/' for p in RECORDED_PATHS)} differ from "
+                f"commit {commit[:12]}: {shown}")
+    return None
+
+
+def choose_output(args, problem: str | None) -> tuple[Path | None, str | None]:
+    """(where the table goes, or None to only print it; why it cannot be written, or None)."""
+    if args.quick and args.output is None:
+        return None, None
+    if problem is None:
+        return args.output or DEFAULT_OUTPUT, None
+    if not args.allow_dirty:
+        return None, (f"refusing to write benchmark results: {problem}. Commit first (results name the commit "
+                      f"they measured), or measure anyway with --allow-dirty (written to {rel(SCRATCH_OUTPUT)}, "
+                      "marked 'dirty tree, not for the record').")
+    output = args.output or SCRATCH_OUTPUT
+    if output.resolve() == DEFAULT_OUTPUT.resolve():
+        return None, f"refusing to write {rel(DEFAULT_OUTPUT)} from a dirty tree ({problem}), even with --allow-dirty"
+    return output, None
+
+
+# ---------------------------------------------------------------------------------------
 # End-to-end
 
 
-def naive_once(m: Measurement) -> None:
+def naive_cmd(nb: Path, out: Path, *params: str) -> list[str]:
+    return [str(VENV_BIN / "papermill"), rel(nb), str(out / nb.name), "-p", "output_dir", str(out), *params]
+
+
+def naive_once(m: Measurement, notebooks: list[Path], *params: str) -> None:
     """One naive loop: the papermill CLI once per notebook, one after the other."""
-    papermill = str(VENV_BIN / "papermill")
     out = fresh_dir("naive")
     try:
         with Sample() as sample:
-            for nb in NOTEBOOKS:
-                _, rc, output = run_timed([papermill, rel(nb), str(out / nb.name), "-p", "output_dir", str(out)])
+            for nb in notebooks:
+                _, rc, output = run_timed(naive_cmd(nb, out, *params))
                 if rc != 0:
                     m.failed = True
                     m.notes.append(f"{nb.stem} failed (exit {rc})")
@@ -230,7 +293,8 @@ def naive_once(m: Measurement) -> None:
         m.add(sample)
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    say(f"  naive papermill loop: {sample.wall:.2f} s (CPU {sample.cpu:.1f} s, other load {sample.others:.2f} CPUs)")
+    say(f"  naive papermill loop over {len(notebooks)} notebook(s): {sample.wall:.2f} s (CPU {sample.cpu:.1f} s, "
+        f"other load {sample.others:.2f} CPUs)")
 
 
 def runner_cmd(out: Path, *extra: str) -> list[str]:
@@ -254,6 +318,11 @@ def cold_once(m: Measurement, jobs: int, per_notebook: list[dict], keep: bool) -
         return out
     shutil.rmtree(out, ignore_errors=True)
     return None
+
+
+def ideal_bound(per_notebook: dict[str, float], workers: int = 2) -> float:
+    """No schedule on ``workers`` workers finishes before max(Σ / workers, the longest notebook)."""
+    return max(sum(per_notebook.values()) / workers, max(per_notebook.values(), default=0.0))
 
 
 def _timed_rerun(m: Measurement, cmd: list[str], expected: int, prepare=None, attempts: int = 4) -> None:
@@ -284,12 +353,18 @@ def bench_noop(out: Path, repeat: int) -> Measurement:
     return m
 
 
-def bench_param_change(out: Path, repeat: int) -> Measurement:
+def bench_param_change(out: Path, repeat: int) -> tuple[Measurement, Measurement]:
+    """The runner re-running one notebook after a parameter change, and the papermill CLI running
+    that one notebook with that parameter (like with like)."""
     p = PARAM_CHANGE
     m = Measurement(f"re-run after changing one parameter ({p['notebook']}: {p['name']}={p['value']})",
                     "beyond-protocol run --params-file changed.yml --output-dir OUT2")
+    naive = Measurement(f"papermill CLI, {p['notebook']} only, same parameter",
+                        f"papermill notebooks/{p['notebook']}.ipynb OUT/X.ipynb -p output_dir OUT "
+                        f"-p {p['name']} {p['value']}")
     params = out.parent / f"{out.name}-changed.yml"
     params.write_text(f"notebooks:\n  {p['notebook']}:\n    {p['name']}: {p['value']}\n", encoding="utf-8")
+    notebook = [nb for nb in NOTEBOOKS if nb.stem == p["notebook"]]
 
     def restore():  # back to the committed defaults, so the timed run again changes exactly one notebook
         run_timed(runner_cmd(out))
@@ -298,14 +373,15 @@ def bench_param_change(out: Path, repeat: int) -> Measurement:
         for i in range(repeat):
             _timed_rerun(m, runner_cmd(out, "--params-file", str(params)), expected=1,
                          prepare=restore if i else None)
+            naive_once(naive, notebook, "-p", p["name"], p["value"])
     finally:
         params.unlink(missing_ok=True)
-    say(f"  one parameter changed: median {m.median:.2f} s over {len(m.times)}")
-    return m
+    say(f"  one parameter changed: median {m.median:.2f} s over {len(m.times)}; papermill CLI {naive.median:.2f} s")
+    return m, naive
 
 
 # ---------------------------------------------------------------------------------------
-# Import
+# Start-up
 
 
 def bench_import(repeat_import: int, repeat_load: int) -> list[Measurement]:
@@ -314,9 +390,10 @@ def bench_import(repeat_import: int, repeat_load: int) -> list[Measurement]:
              ("import the package", "import analysis", repeat_import),
              ("import and load (and validate) the shipped data", "import analysis; analysis.load_dataset()",
               repeat_load),
-             ("what `beyond-protocol run` and each `--jobs` worker import before a kernel starts",
-              "import analysis.pipeline.run, papermill", repeat_load),
-             ("of which jsonschema (via nbformat)", "import jsonschema", repeat_load)]
+             ("what `beyond-protocol run` imports before it forks its workers (papermill without the IRI grammar)",
+              "import analysis.pipeline.run; from analysis.pipeline.fastimport import import_papermill; "
+              "import_papermill()", repeat_load),
+             ("papermill imported the ordinary way, for comparison", "import papermill", repeat_load)]
     results = []
     for label, code, repeat in cases:
         m = Measurement(label, f'python -c "{code}"')
@@ -337,77 +414,45 @@ def bench_import(repeat_import: int, repeat_load: int) -> list[Measurement]:
 # Indicators
 
 
-def bench_indicators(sizes: list[int], repeats: dict[int, int]) -> tuple[dict[str, dict[int, float]], str, dict]:
-    import numpy as np
-    import pandas as pd
+CALL_BUDGET = 5.0   # seconds: a function slower than this at one size is not timed at the larger ones
 
-    import analysis as bp
 
-    try:
-        dataset = bp.load_dataset()
-        base, offices, persons = dataset.engagements, dataset.offices, dataset.persons
-        source = f"the shipped engagements ({len(base)} rows)"
-        pair = ("xi_jinping", "putin_vladimir")
-    except Exception as exc:
-        sys.path.insert(0, str(ROOT / "tests"))
-        import indicator_fixtures as fx
+def bench_indicators(names: list[str], sizes: list[int], repeats: dict[int, int]
+                     ) -> tuple[dict[str, dict[int, float]], dict[int, float], dict[str, str]]:
+    """Best-of-N seconds per call of every function at every size its recipe allows (and while a
+    call takes less than CALL_BUDGET); and why a function was not timed at the larger sizes."""
+    import recipes
 
-        rng0 = np.random.default_rng(1)
-        days = pd.to_datetime("1950-01-01") + pd.to_timedelta(rng0.integers(0, 27000, 200), unit="D")
-        base = fx.make_engagements([{"start_date": d.strftime("%Y-%m-%d"),
-                                     "russia_office": ["head_of_state", "head_of_government", "foreign_minister"][i % 3]}
-                                    for i, d in enumerate(days)])
-        offices = fx.make_offices([(fx.CHINA_A, "head_of_state", "PRC", "1949-10-01", None),
-                                   (fx.RUSSIA_A, "head_of_state", "Russia", "1991-12-26", None)])
-        persons = fx.make_persons(fx.PERSONS)
-        source = f"tests/indicator_fixtures tables (the shipped data did not load: {type(exc).__name__})"
-        pair = (fx.CHINA_A, fx.RUSSIA_A)
-    as_of = pd.Timestamp(int(base["end_date"].dt.year.max()), 12, 31)
-
-    def synthetic(n: int) -> pd.DataFrame:
-        rng = np.random.default_rng(n)
-        frame = base.take(rng.integers(0, len(base), n)).reset_index(drop=True)
-        frame["engagement_id"] = pd.array([f"S{i:07d}" for i in range(n)], dtype="string")
-        return frame
-
-    def prepared(eng):
-        return {"eng": eng, "paired": bp.add_pairing(eng, bp.compute_pairings(offices, persons, as_of=as_of))}
-
-    cases = {
-        "add_levels": lambda t: bp.add_levels(t["eng"]),
-        "add_pairing + compute_pairings": lambda t: bp.add_pairing(
-            t["eng"], bp.compute_pairings(offices, persons, as_of=as_of)),
-        "compute_engagements_per_year(by='level')": lambda t: bp.compute_engagements_per_year(
-            t["eng"], start_year=1949, end_year=2025, by="level"),
-        "compute_direction_of_travel(by='period')": lambda t: bp.compute_direction_of_travel(t["eng"], by="period"),
-        "compute_protocol_asymmetry(by='pairing')": lambda t: bp.compute_protocol_asymmetry(t["paired"], by="pairing"),
-        "compute_cumulative (Xi–Putin)": lambda t: bp.compute_cumulative(
-            t["eng"], china_person_id=pair[0], russia_person_id=pair[1], persons=persons),
-        "filter_engagements (years, levels, modes)": lambda t: bp.filter_engagements(
-            t["eng"], start_year=1990, end_year=2025, levels=["leader", "head_of_government"],
-            modes=["in_person"], in_article_only=False),
-    }
-    warm = prepared(synthetic(100))
-    for fn in cases.values():  # first calls pay for lazy imports; keep them out of the timings
-        fn(warm)
-    timings: dict[str, dict[int, float]] = {name: {} for name in cases}
+    base = recipes.Base()
+    warm = recipes.Tables(base, 100)
+    for name in names:  # first calls pay for lazy imports; keep them out of the timings
+        recipes.timed_call(name, warm)()
+    timings: dict[str, dict[int, float]] = {name: {} for name in names}
+    stopped: dict[str, str] = {}
     others: dict[int, float] = {}
     for n in sizes:
-        tables = prepared(synthetic(n))
+        tables = recipes.Tables(base, n)
+        calls = {name: recipes.timed_call(name, tables) for name in names
+                 if n <= recipes.RECIPES[name].max_rows and name not in stopped}
         with Sample() as sample:
-            for name, fn in cases.items():
+            for name, call in calls.items():
                 samples = []
                 for _ in range(repeats[n]):
                     started = time.perf_counter()
-                    fn(tables)
+                    call()
                     samples.append(time.perf_counter() - started)
+                    if samples[-1] > CALL_BUDGET:
+                        break
                 # Best of N, as timeit advises: the other work on a shared machine only ever adds time.
                 timings[name][n] = min(samples)
+                if timings[name][n] > CALL_BUDGET:
+                    stopped[name] = f"one call at {exp(n)} rows took {timings[name][n]:.1f} s (> {CALL_BUDGET:g} s)"
         others[n] = sample.others
-        say(f"  {n:>9,} rows: " + ", ".join(f"{timings[k][n]:.4f}" for k in cases)
-            + f"  (total {sum(timings[k][n] for k in cases):.3f} s; other load {sample.others:.2f} CPUs)")
-        del tables
-    return timings, source, others
+        say(f"  {n:>9,} rows: {len(calls)} functions, total {sum(timings[k][n] for k in calls):.3f} s "
+            f"(other load {sample.others:.2f} CPUs); slowest: "
+            + ", ".join(f"{k} {timings[k][n]:.3f}" for k in sorted(calls, key=lambda k: -timings[k][n])[:3]))
+        del tables, calls
+    return timings, others, stopped
 
 
 # ---------------------------------------------------------------------------------------
@@ -439,14 +484,6 @@ def machine() -> dict[str, str]:
         except PackageNotFoundError:
             return "-"
 
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
-                                  timeout=20).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
-    commit = git("rev-parse", "--short", "HEAD")
-    dirty = git("status", "--porcelain", "--", "src", "notebooks", "data")
     return {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": nproc,
@@ -456,7 +493,6 @@ def machine() -> dict[str, str]:
         "os": platform.platform(),
         "packages": ", ".join(f"{d} {version(d)}" for d in ("pandas", "numpy", "papermill", "nbclient",
                                                             "ipykernel", "matplotlib")),
-        "commit": (commit + (" + uncommitted changes in src/notebooks/data" if dirty else "")) or "-",
     }
 
 
@@ -470,18 +506,28 @@ def verdict(ok: bool) -> str:
     return "**met**" if ok else "**MISSED**"
 
 
+def exp(n: int) -> str:
+    return f"10^{len(str(n)) - 1}"
+
+
 def report(info: dict, args, e2e: list[Measurement], extra: dict, imports: list[Measurement],
-           timings: dict[str, dict[int, float]], source: str, sizes: list[int]) -> tuple[str, list[str]]:
-    lines = [
-        "# Benchmarks",
-        "",
+           timings: dict[str, dict[int, float]], sizes: list[int]) -> tuple[str, list[str]]:
+    import recipes
+
+    naive, seq, par, noop, changed, naive_one = e2e
+    baseline = {seq.label: naive, par.label: naive, noop.label: naive, changed.label: naive_one}
+    lines = ["# Benchmarks", ""]
+    if extra["problem"]:
+        lines += [f"**Dirty tree, not for the record**: {extra['problem']}.", ""]
+    lines += [
         f"Generated by `benchmarks/run.py{' --quick' if args.quick else ''}`"
         f"{'' if args.quick else ' (`make bench`)'} on {info['date']}.",
         "",
+        f"- Code: commit `{extra['commit'] or 'unknown'}`"
+        + (" (with the uncommitted changes named above)" if extra["problem"] else "")
+        + f"; {len(NOTEBOOKS)} notebooks ({', '.join(nb.stem for nb in NOTEBOOKS)})",
         f"- Machine: {info['nproc']} CPUs (`nproc`), {info['cpu']}, {info['memory']} RAM; {info['os']}",
         f"- Python {info['python']}; {info['packages']}",
-        f"- Code: commit {info['commit']}; {len(NOTEBOOKS)} notebooks "
-        f"({', '.join(nb.stem for nb in NOTEBOOKS)})",
         f"- Load average (1 min) before / after: {extra['load_before']:.2f} / {extra['load_after']:.2f}"
         " (other work on the machine inflates the timings; see the *other load* columns)"
         + ("" if not extra["waits"] else "; " + "; ".join(extra["waits"])),
@@ -493,20 +539,23 @@ def report(info: dict, args, e2e: list[Measurement], extra: dict, imports: list[
         "*CPU s*: CPU time of the measured processes and their children (kernels included). "
         "*other load*: CPUs kept busy meanwhile by other processes on the machine (from /proc/stat; "
         "0 = a quiet machine, close to nproc = the measurement had to share every CPU). "
-        "*vs naive*: median / median of the naive loop.",
+        "*ratio*: median / median of the measurement named in *compared with*, which runs the same "
+        "notebooks (all of them, or the one that re-runs).",
         "",
-        "| # | measurement | command | runs | median s | min–max s | CPU s | other load | vs naive | notes |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| # | measurement | command | runs | median s | min–max s | CPU s | other load | compared with | ratio | notes |",
+        "|---|---|---|---:|---:|---:|---:|---:|---|---:|---|",
     ]
-    naive = e2e[0].median
     for i, m in enumerate(e2e, 1):
         notes = list(m.notes)
-        if len(m.times) == 1 and i <= 3:
+        if len(m.times) == 1 and m in (naive, seq, par):
             notes.append("single run (cold runs are slow; use more with --repeat)")
         notes += extra.get(m.label, [])
+        base = baseline.get(m.label)
+        ratio = f"{m.median / base.median:.3f}" if base else "-"
+        against = f"#{e2e.index(base) + 1}" if base else "-"
         lines.append(f"| {i} | {m.label}{' (FAILED)' if m.failed else ''} | `{m.command}` | {len(m.times)} | "
                      f"{fmt(m.median)} | {m.spread()} | {m.median_of(m.cpu):.1f} | {m.median_of(m.others):.2f} | "
-                     f"{m.median / naive:.3f} | {'; '.join(notes)} |")
+                     f"{against} | {ratio} | {'; '.join(notes)} |")
     lines += ["", "## Start-up", "", "Fresh processes of the project's interpreter, after one untimed warm-up run.",
               "", "| measurement | command | runs | median s | min–max s | other load | notes |",
               "|---|---|---:|---:|---:|---:|---|"]
@@ -515,57 +564,66 @@ def report(info: dict, args, e2e: list[Measurement], extra: dict, imports: list[
                      f"{m.median_of(m.others):.2f} | {'; '.join(m.notes)} |")
 
     names = list(timings)
+    everywhere = [k for k in names if all(n in timings[k] for n in sizes)]
     lines += ["", "## Indicators", "",
-              f"Seconds per call, best of {', '.join(f'{args.repeats[n]}' for n in sizes)} calls for "
-              f"{', '.join(f'10^{len(str(n)) - 1}' for n in sizes)} rows (other work on the machine only adds "
-              f"time; it kept {', '.join(f'{load:.2f}' for load in extra['indicator_others'].values())} CPUs busy during "
-              f"the respective sizes), on synthetic engagement tables "
-              f"sampled with replacement from {source}, fresh engagement ids, in one process. "
-              "'×10' columns are the growth factor per 10x rows (10 = linear; below 10 = fixed costs still dominate).",
+              f"Every public indicator function (`compute_*`, `add_*`, `compare_*`, `count_*` of `analysis.__all__`: "
+              f"{len(names)}), seconds per call, best of {', '.join(str(args.repeats[n]) for n in sizes)} calls at "
+              f"{', '.join(exp(n) for n in sizes)} rows of the table named in *grows* (the others as shipped; other "
+              f"work on the machine only adds time: it kept {', '.join(f'{v:.2f}' for v in extra['indicator_others'].values())} "
+              "CPUs busy during the respective sizes), in one process; inputs sampled with replacement from the "
+              "shipped tables with fresh ids (see benchmarks/recipes.py). '×10' columns are the growth factor per 10x "
+              "rows (10 = linear; below 10 = fixed costs still dominate); '-' = not measured at that size (one-day "
+              f"synthetic spans beyond 10^5 leave pandas' date range; or a call at the size before took more than "
+              f"{CALL_BUDGET:g} s).",
               "",
-              "| function | " + " | ".join(f"10^{len(str(n)) - 1} rows" for n in sizes) + " | "
-              + " | ".join(f"×10: 10^{len(str(a)) - 1}→10^{len(str(b)) - 1}" for a, b in itertools.pairwise(sizes)) + " |",
-              "|---|" + "---:|" * (2 * len(sizes) - 1)]
-    totals = {n: sum(timings[k][n] for k in names) for n in sizes}
-    for name in [*names, "**all seven**"]:
-        row = totals if name == "**all seven**" else timings[name]
-        cells = [f"{row[n]:.4f}" for n in sizes]
-        cells += [f"{row[b] / row[a]:.1f}" if row[a] > 0 else "-" for a, b in itertools.pairwise(sizes)]
-        lines.append(f"| {name if name.startswith('**') else '`' + name + '`'} | " + " | ".join(cells) + " |")
+              "| function | grows | " + " | ".join(f"{exp(n)} rows" for n in sizes) + " | "
+              + " | ".join(f"×10: {exp(a)}→{exp(b)}" for a, b in itertools.pairwise(sizes)) + " |",
+              "|---|---|" + "---:|" * (2 * len(sizes) - 1)]
+    totals = {n: sum(timings[k][n] for k in everywhere) for n in sizes}
+    for name in [*names, "total"]:
+        row = totals if name == "total" else timings[name]
+        cells = [f"{row[n]:.4f}" if n in row else "-" for n in sizes]
+        cells += [f"{row[b] / row[a]:.1f}" if a in row and b in row and row[a] > 0 else "-"
+                  for a, b in itertools.pairwise(sizes)]
+        label = f"**total of the {len(everywhere)} measured at every size**" if name == "total" else f"`{name}`"
+        grows = "" if name == "total" else recipes.RECIPES[name].scaled
+        lines.append(f"| {label} | {grows} | " + " | ".join(cells) + " |")
 
     # Targets
-    parallel, noop = e2e[2], e2e[3]
-    r_parallel = parallel.median / naive
-    r_noop = noop.median / parallel.median
+    r_parallel = par.median / naive.median
+    r_ideal = statistics.median(extra["ideal_ratios"]) if extra["ideal_ratios"] else float("nan")
+    r_noop = noop.median / par.median
     largest, previous = sizes[-1], sizes[-2]
-    worst_name = max(names, key=lambda k: timings[k][largest] / max(timings[k][previous], 1e-12))
-    worst = timings[worst_name][largest] / max(timings[worst_name][previous], 1e-12)
+    growth = {k: timings[k][largest] / max(timings[k][previous], 1e-12) for k in names
+              if largest in timings[k] and previous in timings[k]}
+    worst_name = max(growth, key=growth.get)
+    too_slow = sorted(k for k in extra["indicator_stopped"]           # stopped before their largest size
+                      if max(n for n in sizes if n <= recipes.RECIPES[k].max_rows) not in timings[k])
     targets = [
-        ("cold parallel (`--jobs 2`) / naive loop", f"≤ {TARGET_PARALLEL_VS_NAIVE}", f"{r_parallel:.3f}",
-         r_parallel <= TARGET_PARALLEL_VS_NAIVE and not parallel.failed and not e2e[0].failed),
+        ("cold parallel (`--jobs 2`) / naive loop over the same notebooks", f"≤ {TARGET_PARALLEL_VS_NAIVE}",
+         f"{r_parallel:.3f}", r_parallel <= TARGET_PARALLEL_VS_NAIVE and not par.failed and not naive.failed),
+        ("cold parallel (`--jobs 2`) / ideal two-worker bound of the same run", f"≤ {TARGET_PARALLEL_VS_IDEAL}",
+         f"{r_ideal:.3f}", r_ideal <= TARGET_PARALLEL_VS_IDEAL and not par.failed),
         ("no-op re-run / cold parallel", f"≤ {TARGET_NOOP_VS_PARALLEL}", f"{r_noop:.3f}",
          r_noop <= TARGET_NOOP_VS_PARALLEL and not noop.failed),
+        (f"cost growth per 10x rows, {exp(previous)}→{exp(largest)} (worst function)",
+         f"≤ {TARGET_GROWTH:g} (linear = 10)", f"{growth[worst_name]:.1f} (`{worst_name}`)"
+         + ("; too slow to time at their largest size: " + ", ".join(f"`{k}`" for k in too_slow) if too_slow else ""),
+         growth[worst_name] <= TARGET_GROWTH and not too_slow if largest >= 10 ** 6 else None),
     ]
-    if largest >= 10 ** 6:
-        targets.append(("all seven indicator calls on 10^6 rows", f"≤ {TARGET_INDICATORS_1E6:g} s",
-                        f"{totals[largest]:.3f} s", totals[largest] <= TARGET_INDICATORS_1E6))
-    else:
-        targets.append(("all seven indicator calls on 10^6 rows", f"≤ {TARGET_INDICATORS_1E6:g} s",
-                        f"not measured (--quick; 10^{len(str(largest)) - 1} rows: {totals[largest]:.3f} s)", None))
-    targets.append((f"cost growth per 10x rows, 10^{len(str(previous)) - 1}→10^{len(str(largest)) - 1} "
-                    "(worst function)", f"≤ {TARGET_GROWTH:g} (linear = 10)",
-                    f"{worst:.1f} (`{worst_name}`)", worst <= TARGET_GROWTH))
     lines += ["", "## Targets", "", "| target | goal | measured | verdict |", "|---|---|---|---|"]
     missed = []
     for name, goal, measured, ok in targets:
-        lines.append(f"| {name} | {goal} | {measured} | {'n/a' if ok is None else verdict(ok)} |")
+        lines.append(f"| {name} | {goal} | {measured} | {'n/a (--quick)' if ok is None else verdict(ok)} |")
         if ok is False:
             missed.append(name)
-    steep = [f"`{k}` ({timings[k][largest] / max(timings[k][previous], 1e-12):.1f})" for k in names
-             if timings[k][largest] / max(timings[k][previous], 1e-12) > TARGET_GROWTH]
+    if too_slow:
+        lines += ["", "Not timed at the larger sizes: " + "; ".join(
+            f"`{k}`: {extra['indicator_stopped'][k]}" for k in too_slow) + "."]
+    steep = [f"`{k}` ({g:.1f})" for k, g in growth.items() if g > TARGET_GROWTH]
     if steep:
-        lines += ["", f"Growing faster than the goal from 10^{len(str(previous)) - 1} to 10^{len(str(largest)) - 1} "
-                  f"rows: {', '.join(steep)}. For comparison, an O(n log n) sort grows by about "
+        lines += ["", f"Growing faster than the goal from {exp(previous)} to {exp(largest)} rows: {', '.join(steep)}. "
+                  f"For comparison, an O(n log n) sort grows by about "
                   f"{10 * (len(str(largest)) - 1) / (len(str(previous)) - 1):.1f} at this step before any cache effects."]
     failed = [m.label for m in e2e + imports if m.failed]
     if failed:
@@ -579,7 +637,7 @@ def report(info: dict, args, e2e: list[Measurement], extra: dict, imports: list[
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: single repetitions, indicator sizes up to 10^5; prints the table "
+                        help="smoke run: single repetitions, indicator sizes up to 10^4; prints the table "
                              "and writes it only with --output")
     parser.add_argument("--repeat", type=int, default=None, metavar="N",
                         help="runs of each cold end-to-end measurement (default 3, --quick 1)")
@@ -589,24 +647,43 @@ def main(argv: list[str] | None = None) -> int:
                              "(default 300, --quick 0)")
     parser.add_argument("--output", type=Path, default=None, metavar="FILE.md",
                         help=f"where to write the table (default {rel(DEFAULT_OUTPUT)}; --quick: nowhere)")
+    parser.add_argument("--allow-dirty", action="store_true",
+                        help="measure a tree with uncommitted changes; the table goes to "
+                             f"{rel(SCRATCH_OUTPUT)} (or --output, never {rel(DEFAULT_OUTPUT)}), marked "
+                             "'dirty tree, not for the record'")
     args = parser.parse_args(argv)
+
+    commit, changed = tree_state()
+    problem = record_problem(commit, changed)
+    output, refusal = choose_output(args, problem)
+    if refusal:
+        say(refusal)
+        return 2
     _ensure_environment()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import recipes
+
+    try:
+        names = recipes.check_recipes()   # before anything is measured: a function without a recipe stops here
+    except recipes.MissingRecipe as exc:
+        say(f"error: {exc}")
+        return 2
 
     cold = args.repeat or (1 if args.quick else 3)
     limit = args.settle if args.settle is not None else (0 if args.quick else 300)
     waits: list[str] = []
     cheap = 1 if args.quick else 5
-    sizes = [10 ** k for k in range(3, 6 if args.quick else 7)]
-    args.repeats = {n: 1 if args.quick else {10 ** 3: 15, 10 ** 4: 9, 10 ** 5: 7, 10 ** 6: 5}[n] for n in sizes}
-    output = args.output or (None if args.quick else DEFAULT_OUTPUT)
+    sizes = [10 ** k for k in range(3, 5 if args.quick else 7)]
+    args.repeats = {n: 1 if args.quick else {10 ** 3: 7, 10 ** 4: 5, 10 ** 5: 3, 10 ** 6: 2}[n] for n in sizes}
 
     info = machine()
-    extra: dict = {"load_before": os.getloadavg()[0]}
-    say(f"Benchmarking on {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, {info['date']}")
+    extra: dict = {"load_before": os.getloadavg()[0], "commit": commit, "problem": problem}
+    say(f"Benchmarking commit {commit[:12] or 'unknown'}{' (dirty tree, not for the record)' if problem else ''} "
+        f"on {info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, {info['date']}")
     kept = None
     try:
         naive = Measurement("naive loop of the papermill CLI (sequential)",
-                            "for X in notebooks/0*_*.ipynb: papermill X OUT/X -p output_dir OUT")
+                            "for X in notebooks/[0-9][0-9]_*.ipynb: papermill X OUT/X -p output_dir OUT")
         seq = Measurement("beyond-protocol run, cold, --jobs 1",
                           "beyond-protocol run --force --jobs 1 --output-dir OUT1")
         par = Measurement("beyond-protocol run, cold, --jobs 2",
@@ -616,46 +693,53 @@ def main(argv: list[str] | None = None) -> int:
         # Interleaved rounds (naive, --jobs 1, --jobs 2, naive, ...): a burst of other work on
         # the machine then affects all three alike instead of one of them.
         for i in range(cold):
-            say(f"[1-3/7] cold end-to-end runs, round {i + 1} of {cold}")
+            say(f"[1-3/8] cold end-to-end runs, round {i + 1} of {cold}")
             settle(limit, waits, f"cold round {i + 1}")
-            naive_once(naive)
+            naive_once(naive, NOTEBOOKS)
             cold_once(seq, 1, seq_nb, keep=False)
             if kept is not None:
                 shutil.rmtree(kept, ignore_errors=True)
             kept = cold_once(par, 2, par_nb, keep=True)
-        for m, per in ((seq, seq_nb), (par, par_nb)):
-            sums = [sum(p.values()) for p in per if p]
-            if sums:
-                total = statistics.median(sums)
-                longest = statistics.median(max(p.values()) for p in per if p)
-                if m is seq:
-                    extra[m.label] = [f"Σ per-notebook execution {total:.1f} s; runner overhead "
-                                      f"{m.median - total:+.1f} s"]
-                else:  # no schedule on 2 workers can beat max(Σ/2, longest notebook)
-                    bound = max(total / 2, longest)
-                    extra[m.label] = [f"Σ per-notebook execution {total:.1f} s, longest notebook {longest:.1f} s: "
-                                      f"ideal 2-worker bound {bound:.1f} s; overhead + imbalance "
-                                      f"{m.median - bound:+.1f} s"]
-        say("[4/7] no-op re-run")
+        sums = [sum(p.values()) for p in seq_nb if p]
+        if sums:
+            extra[seq.label] = [f"Σ per-notebook execution {statistics.median(sums):.1f} s; runner overhead "
+                                f"{seq.median - statistics.median(sums):+.1f} s"]
+        bounds = [ideal_bound(p) for p in par_nb if p]
+        extra["ideal_ratios"] = [wall / bound for wall, bound in zip(par.times, bounds, strict=False) if bound]
+        if bounds:
+            extra[par.label] = [f"Σ per-notebook execution {statistics.median(sum(p.values()) for p in par_nb if p):.1f} s, "
+                                f"longest notebook {statistics.median(max(p.values()) for p in par_nb if p):.1f} s: "
+                                f"ideal 2-worker bound {statistics.median(bounds):.1f} s; wall / bound "
+                                f"{statistics.median(extra['ideal_ratios']):.3f} (target ≤ {TARGET_PARALLEL_VS_IDEAL})"]
+        say("[4/8] no-op re-run")
         settle(limit, waits, "re-runs")
         noop = bench_noop(kept, cheap)
-        say("[5/7] re-run after one parameter change")
-        changed = bench_param_change(kept, 1 if args.quick else 3)
+        say("[5-6/8] re-run after one parameter change, and the papermill CLI on that notebook")
+        changed_run, naive_one = bench_param_change(kept, 1 if args.quick else 3)
     finally:
         if kept is not None:
             shutil.rmtree(kept, ignore_errors=True)
         with contextlib.suppress(OSError):
             BENCH_DIR.rmdir()  # only if empty: another run's directories stay
-    say("[6/7] import time")
+    say("[7/8] start-up")
     settle(limit, waits, "start-up")
     imports = bench_import(3 if args.quick else 9, 1 if args.quick else 5)
-    say("[7/7] indicators")
+    say(f"[8/8] {len(names)} indicator functions")
     settle(limit, waits, "indicators")
-    timings, source, extra["indicator_others"] = bench_indicators(sizes, args.repeats)
+    timings, extra["indicator_others"], extra["indicator_stopped"] = bench_indicators(names, sizes, args.repeats)
     extra["load_after"] = os.getloadavg()[0]
     extra["waits"] = waits
 
-    text, missed = report(info, args, [naive, seq, par, noop, changed], extra, imports, timings, source, sizes)
+    refused = False
+    after_commit, after_changed = tree_state()
+    if problem is None and (after_commit != commit or after_changed):
+        problem = record_problem(after_commit, after_changed) or f"HEAD moved from {commit[:12]} during the benchmark"
+        extra["problem"] = problem
+        if output is not None and not args.allow_dirty:
+            say(f"the tree changed while measuring ({problem}): not writing {rel(output)}; "
+                f"the table goes to {rel(SCRATCH_OUTPUT)}, not for the record")
+            output, refused = SCRATCH_OUTPUT, True
+    text, missed = report(info, args, [naive, seq, par, noop, changed_run, naive_one], extra, imports, timings, sizes)
     say()
     say(text)
     if output is not None:
@@ -664,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"written to {rel(output.resolve())}")
     if missed:
         say("targets missed or runs failed: " + "; ".join(missed))
-    return 0
+    return 2 if refused else 0
 
 
 if __name__ == "__main__":

@@ -90,6 +90,9 @@ def test_the_run_records_macros_tex_with_its_inputs(reproduced):
     entry = json.loads((reproduced / "tables" / "manifest.json").read_text(encoding="utf-8"))["outputs"]["tables/macros.tex"]
     assert entry["notebook"] == "notebooks/06_paper_numbers.ipynb" and entry["kind"] == "table"
     assert {"data/engagements.csv", "data/errata.csv", "data/trade.csv"} <= set(entry["inputs"])
-    study = bp.prepare_study("06_paper_numbers", **DEFAULTS)
+    # the parameters the run recorded reproduce the file (the notebook's defaults, not DEFAULTS above)
+    recorded = {k: v for k, v in entry["parameters"].items() if k in DEFAULTS}
+    assert recorded["universes"] == ["leader", "head_of_government", "cross_level"]
+    study = bp.prepare_study("06_paper_numbers", **recorded)
     assert (reproduced / "tables" / "macros.tex").read_text(encoding="utf-8") == \
         render_macros(compute_paper_numbers(study))

@@ -30,8 +30,11 @@ def macros(path) -> dict[str, str]:
 
 
 def text_of(pdf) -> str:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"\s+", " ", text.replace("-\n", ""))
+    # -raw keeps the content stream's order: a paragraph stays whole beside a float in the other column
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = text.replace("-\n", "").replace("\u2013\n", "\u2013")      # words and ranges broken at a line end
+    text = text.replace("\u2019", "'")                                   # typeset apostrophes read as '
+    return re.sub(r"\s+", " ", text)
 
 
 @pytest.fixture(scope="module")

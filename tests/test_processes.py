@@ -152,6 +152,36 @@ def test_sigterm_leaves_no_process(tmp_path, jobs):
     assert "interrupted" in out
 
 
+def writes_table(name: str) -> str:
+    return (f'import pandas as pd\nimport analysis as bp\n'
+            f'bp.write_table(pd.DataFrame({{"x": [1]}}), "{name}", output_dir=output_dir, caption="{name}")')
+
+
+def test_workers_are_spawned_while_other_threads_run(tmp_path, capsys):
+    """Forking a process with threads is unsafe: then the workers are spawned, with the same results."""
+    from analysis.pipeline.cli import main
+    from analysis.pipeline.workers import worker_context
+
+    notebooks = tmp_path / "notebooks"
+    make_notebook(notebooks, writes_table("a"), stem="01_a")
+    make_notebook(notebooks, writes_table("b"), stem="02_b")
+    if threading.active_count() == 1:
+        assert worker_context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert worker_context().get_start_method() == "spawn"
+        code = main(["run", "--quiet", "--jobs", "2", "--notebooks-dir", str(notebooks), "--output-dir",
+                     str(tmp_path / "out")])
+    finally:
+        stop.set()
+        other.join()
+    assert code == 0, capsys.readouterr().out
+    assert "running 2 of 2 notebook(s) with 2 job(s)" in capsys.readouterr().out
+    assert [p.name for p in sorted((tmp_path / "out" / "tables").glob("*.csv"))] == ["a.csv", "b.csv"]
+
+
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path):
     notebooks = make_notebook(tmp_path / "notebooks", WRITES_A_TABLE, MARKS_STARTED, "import time\ntime.sleep(6)")
     out_dir = tmp_path / "out"

@@ -5,6 +5,8 @@ These tests start Jupyter kernels (a few seconds each); they run in `make test` 
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -62,25 +64,40 @@ def test_every_notebook_writes_its_figures_and_tables(full_run):
     assert not (out / "build" / "staging").exists() or not any((out / "build" / "staging").iterdir())
 
 
+MINISTERIAL = {"foreign_minister", "defence_minister", "security_council_secretary"}
+
+
+def meetings_in_csv(data_dir: Path = paths.DATA_DIR) -> pd.DataFrame:
+    """The engagements of the analyses' default universes, read straight from the CSV by the rule
+    of docs (coverage): no minister on either side, and in person — or the two heads of
+    government by video (their regular meetings of 2020-2022)."""
+    rows = pd.read_csv(data_dir / "engagements.csv", dtype=str)
+    ministerial = rows["china_office"].isin(MINISTERIAL) | rows["russia_office"].isin(MINISTERIAL)
+    premiers_by_video = (rows["mode"] == "video") & (rows["china_office"] == "head_of_government") \
+        & (rows["russia_office"] == "head_of_government")
+    return rows[~ministerial & ((rows["mode"] == "in_person") | premiers_by_video)]
+
+
 def test_full_run_tables_match_the_data(full_run):
     _, out = full_run
     listing = pd.read_csv(out / "tables" / "engagement_list.csv")
-    engagements = pd.read_csv(paths.DATA_DIR / "engagements.csv")
-    in_range = engagements[engagements["start_date"].str[:4].astype(int) <= 2025]
-    assert len(listing) == len(in_range)
+    meetings = meetings_in_csv()
+    assert len(listing) == (meetings["start_date"].str[:4].astype(int) <= 2025).sum()
     rates = pd.read_csv(out / "tables" / "pairing_rates.csv").set_index("pairing")
-    # Hu-Medvedev: Medvedev's presidency 2008-05-07 to 2012-05-07 is exactly 4 years; 3 engagements
-    # in the data fall in it (E0019 May 2008, E0020 Sept 2010, E0021 June 2011).
+    # Hu–Medvedev: Medvedev's presidency 2008-05-07 to 2012-05-07 is exactly 4 years (1461 days);
+    # its engagements are those that start in it.
     assert rates.loc["Hu–Medvedev", "years"] == pytest.approx(4.0)
-    assert rates.loc["Hu–Medvedev", "n_engagements"] == 3
+    in_term = meetings["start_date"].between("2008-05-07", "2012-05-06")
+    assert rates.loc["Hu–Medvedev", "n_engagements"] == in_term.sum()
 
 
 def test_narrowed_period(tmp_path):
     assert run("meeting_frequency", "-p", "start_year=1990", "-p", "end_year=2012", "--output-dir", tmp_path) == 0
     decades = pd.read_csv(tmp_path / "tables" / "engagements_per_decade.csv")
     assert decades["decade"].tolist() == [1990, 2000, 2010]
-    # hand count from data/engagements.csv: 1990s E0010-E0013 (4); 2000s E0014-E0019 (6); 2010-2012 E0020-E0022 (3)
-    assert decades["n_engagements"].tolist() == [4, 6, 3]
+    years = meetings_in_csv()["start_date"].str[:4].astype(int)
+    expected = [years.between(1990, 1999).sum(), years.between(2000, 2009).sum(), years.between(2010, 2012).sum()]
+    assert decades["n_engagements"].tolist() == expected
     assert not (tmp_path / "figures" / "timeline.pdf").exists()  # only the named notebook ran
 
 
@@ -146,6 +163,20 @@ def test_defaults_may_serve_notebooks_that_are_not_selected(tmp_path):
         plan([a], params_files=[params], overrides={}, available=[a, b])
 
 
+def test_papermill_is_imported_without_the_iri_grammar():
+    """The runner's papermill import skips jsonschema's IRI checker (1.4 s); notebooks still validate."""
+    code = ("import sys\nfrom analysis.pipeline.fastimport import import_papermill\n"
+            "papermill = import_papermill()\n"
+            "assert 'rfc3987_syntax' not in sys.modules, 'the grammar was imported'\n"
+            "import nbformat\n"
+            "nbformat.validate(nbformat.read(sys.argv[1], as_version=4))\n"
+            "import rfc3987_syntax\n"          # still importable afterwards
+            "assert import_papermill() is papermill\n")
+    done = subprocess.run([sys.executable, "-c", code, str(paths.NOTEBOOKS_DIR / "01_timeline.ipynb")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.fixture
 def notebooks_with_a_failing_one(tmp_path):
     nbdir = tmp_path / "notebooks"
@@ -189,5 +220,26 @@ def test_generic_dyad_runs_on_synthetic_data(tmp_path):
                "-p", "start_year=1957", "-p", "end_year=2020", "-p", "formats=[svg]", "--output-dir", tmp_path)
     assert code == 0
     listing = pd.read_csv(tmp_path / "tables" / "engagement_list.csv")
-    assert listing["id"].tolist() == ["E0001", "E0006*", "E0002", "E0003", "E0004", "E0005"]
+    # by hand from tests/fixtures/minimal/engagements.csv: in date order, E0006 (1964) not in the
+    # article (*); E0005 is a phone call of the two presidents, outside the default meeting universes
+    assert listing["id"].tolist() == ["E0001", "E0006*", "E0002", "E0003", "E0004"]
     assert (tmp_path / "figures" / "timeline.svg").exists() and not (tmp_path / "figures" / "timeline.pdf").exists()
+
+
+def test_the_validation_cache_sees_a_directory_s_own_descriptor(tmp_path):
+    """A cached validation is reused only for the same files: editing the copy's own
+    datapackage.json so that it breaks the contract must be caught on the next plan."""
+    from analysis.pipeline.planning import check_data
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    cache = tmp_path / "cache"
+    planned = [(Notebook("x", tmp_path / "x.ipynb", {}), {"data_dir": str(data)})]
+    check_data(planned, cache_dir=cache)                                   # valid, and now cached
+    assert any(cache.iterdir())
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    fields = next(r for r in descriptor["resources"] if r["name"] == "engagements")["schema"]["fields"]
+    next(f for f in fields if f["name"] == "start_date")["type"] = "integer"
+    (data / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    with pytest.raises(RunError, match="start_date"):
+        check_data(planned, cache_dir=cache)

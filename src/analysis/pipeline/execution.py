@@ -12,12 +12,12 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis.pipeline.fastimport import import_papermill
 from analysis.pipeline.kernels import RUNNER_KERNEL, KernelWatch, kernel_environment, kernel_manager_class, reap
 from analysis.pipeline.planning import Notebook
 from analysis.pipeline.signals import signals_deferred
@@ -47,28 +47,6 @@ class Result:
     executed: str = ""
     records: list[dict] = field(default_factory=list)
     staged: str = ""
-
-
-def import_papermill():
-    """papermill, imported without building jsonschema's optional IRI grammar.
-
-    papermill → nbformat → jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
-    installed; that import compiles a Lark grammar (about 1.4 s, the larger part of papermill's
-    import time). nbformat validates with fastjsonschema and checks no formats, so in the
-    runner's process the IRI checker is never used: the import is made to fail once (jsonschema
-    then skips that checker) and later imports of ``rfc3987_syntax`` work as usual.
-    """
-    if "papermill" in sys.modules:
-        return sys.modules["papermill"]
-    blocked = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-    try:
-        import papermill
-    finally:
-        if blocked:
-            del sys.modules["rfc3987_syntax"]
-    return papermill
 
 
 def failed_cell(executed: Path) -> str:
@@ -167,12 +145,13 @@ def execute(task: Task) -> Result:
                 with contextlib.suppress(Exception):  # cut short mid-write by an interrupt: keep it as is
                     normalise_executed(staged_nb)
                 staged_nb.replace(executed)
-            records = read_records(record)
-            if not finished or status != "ok":
+            if finished and status == "ok":
+                records = read_records(record)   # what it read and wrote, for the manifests
+            else:
                 shutil.rmtree(staging, ignore_errors=True)
             shutil.rmtree(sockets, ignore_errors=True)
     return Result(nb.stem, status, time.monotonic() - started, [], message, str(executed), records,
                   str(staging / "out") if status == "ok" else "")
 
 
-__all__ = ["Result", "Task", "execute", "failed_cell", "import_papermill", "normalise_executed", "read_records"]
+__all__ = ["Result", "Task", "execute", "failed_cell", "normalise_executed", "read_records"]

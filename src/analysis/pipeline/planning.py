@@ -78,9 +78,9 @@ def discover_notebooks(directory: Path | None = None, *, cache_dir: Path | None 
     notebooks = []
     for path in sorted(directory.glob(NOTEBOOK_GLOB)):
         def inspect(path=path):
-            import papermill
+            from analysis.pipeline.fastimport import import_papermill
 
-            return papermill.inspect_notebook(str(path))
+            return import_papermill().inspect_notebook(str(path))
 
         declared = cached_json(cache_dir, f"parameters-{path.stem}", provenance.sha256_file(path), inspect)
         specs = {name: ParameterSpec(name, (p.get("inferred_type_name") or "None").split("[")[0],
@@ -198,17 +198,19 @@ def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None =
     A directory whose files and validation code are byte-for-byte those of an earlier
     successful validation is not validated again (content-hash cache).
     """
-    from analysis.data.validate import DataValidationError, validate_dataset
+    from analysis.data.validate import DataValidationError, content_digest, validate_dataset
 
     problems, person_ids = [], {}
     for nb, values in planned:
         data_dir = values.get("data_dir") or ""
         if data_dir not in person_ids:
             directory = Path(data_dir) if data_dir else paths.DATA_DIR
-            files = [*sorted(directory.glob("*.csv")), paths.DATAPACKAGE]
-            code = [Path(paths.__file__).with_name("data") / m for m in ("validate.py", "schema.py")]
-            key = provenance.sha256_json([provenance.file_hashes(files), provenance.file_hashes(code),
-                                          str(directory.resolve())])
+            # every file the validation reads (the directory's own descriptor included) and all of
+            # the data layer's code: a change to either validates again
+            files = [*sorted(directory.glob("*.csv")), *sorted(directory.glob("*.json")), paths.DATAPACKAGE]
+            code = sorted(Path(paths.__file__).with_name("data").glob("*.py"))
+            key = provenance.sha256_json([content_digest(directory), provenance.file_hashes(files),
+                                          provenance.file_hashes(code), str(directory.resolve())])
 
             def validate(directory=directory):
                 validate_dataset(directory)

@@ -10,7 +10,8 @@ fingerprint and the manifests' list of data read:
   reading under a watched data directory (``BEYOND_PROTOCOL_WATCH``: the packaged ``data/`` and
   the notebook's ``data_dir``) — the schema, and any table a notebook reads directly;
 * the tables a notebook takes from a loaded :class:`~analysis.data.load.Dataset`
-  (``data.trade`` → ``trade.csv``), by wrapping the class's attribute access in this kernel.
+  (``data.trade`` → ``trade.csv``, and the ``datapackage.json`` it was checked against), by
+  wrapping the class's attribute access in this kernel.
   Loading validates the whole directory, so every table is *opened*; the opens made by the
   validation pass (:mod:`analysis.data.validate`) are therefore not counted, and a notebook
   that never touches ``data.trade`` does not go stale when ``trade.csv`` changes.
@@ -27,6 +28,7 @@ import os
 import sys
 from pathlib import Path
 
+from analysis import paths
 from analysis.exhibits.outputs import RECORD_ENV
 
 WATCH_ENV = "BEYOND_PROTOCOL_WATCH"
@@ -95,7 +97,11 @@ def track_dataset(recorder: ReadRecorder) -> None:
     def __getattribute__(self, name: str):
         value = plain(self, name)
         if not name.startswith("_") and isinstance(value, pd.DataFrame):
-            recorder.record_path(Path(plain(self, "data_dir")) / f"{name}.csv")
+            data_dir = Path(plain(self, "data_dir"))
+            recorder.record_path(data_dir / f"{name}.csv")
+            # and the descriptor the table was checked and typed against
+            own = data_dir / "datapackage.json"
+            recorder.record_path(own if own.exists() else paths.DATAPACKAGE)
         return value
 
     Dataset.__getattribute__ = __getattribute__

@@ -24,7 +24,8 @@ import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection, wait
 
-from analysis.pipeline.execution import Result, Task, execute, import_papermill
+from analysis.pipeline.execution import Result, Task, execute
+from analysis.pipeline.fastimport import import_papermill
 from analysis.pipeline.signals import raise_interrupt, signals_deferred
 
 STOP_GRACE = 20.0    # seconds a worker gets to stop its kernel after SIGTERM, before SIGKILL
@@ -54,7 +55,8 @@ def _serve(connection: Connection, inherited: list[Connection]) -> None:
         connection.close()
 
 
-def _context():
+def worker_context():
+    """Fork (after importing papermill once) when this process runs no other thread, else spawn."""
     if threading.active_count() == 1:
         import_papermill()           # once, here; every forked worker inherits it
         return multiprocessing.get_context("fork")
@@ -68,7 +70,7 @@ def run_parallel(tasks: list[Task], jobs: int, finish: Callable[[Task, Result], 
     stopped and been reaped. A worker that dies (killed from outside) fails its notebook and
     is replaced.
     """
-    context = _context()
+    context = worker_context()
     queue = sorted(tasks, key=lambda t: -t.expected_seconds)
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
     running: dict[int, Task] = {}        # worker index → its task
@@ -105,10 +107,10 @@ def run_parallel(tasks: list[Task], jobs: int, finish: Callable[[Task, Result], 
                     process.join()
                     result = Result(task.notebook.stem, "failed",
                                     message=f"the worker process died (exit code {process.exitcode})")
-                finish(task, result)
-                if queue:
+                if queue:   # the worker starts its next notebook while this one is promoted
                     hand_out(index if process.is_alive() else start_worker())
-    except KeyboardInterrupt:
+                finish(task, result)
+    except BaseException:   # an interrupt, or promotion failing: stop the workers now, kernels and all
         interrupted = True
         raise
     finally:
@@ -127,4 +129,4 @@ def run_parallel(tasks: list[Task], jobs: int, finish: Callable[[Task, Result], 
                 connection.close()
 
 
-__all__ = ["run_parallel"]
+__all__ = ["run_parallel", "worker_context"]
