@@ -364,3 +364,21 @@ def test_a_table_the_directorys_descriptor_adds_is_loaded_too(fixture_copy):
         f"{d.label('visits.csv')}:2: column 'engagement_id': value 'E0009' — does not match any engagements.engagement_id",
         f"{d.label('visits.csv')}:2: column 'guests': value '-1' — below the minimum 0",
     ]
+
+
+def test_every_table_has_its_own_loader():
+    """One name per concept: table ``x`` of the Dataset is ``analysis.load_x()``, equal frame for frame."""
+    import analysis
+    from analysis.data.load import TABLES
+
+    dataset = load_dataset()
+    for name in TABLES:
+        loader = getattr(analysis, f"load_{name}")
+        expected = getattr(dataset, name)
+        if name == "engagements":                       # documented: sorted by start date, then id
+            expected = expected.sort_values(["start_date", "engagement_id"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(loader().reset_index(drop=True), expected)
+    # the three tables of the complete record, by hand from data/: 17 leader terms, and the
+    # coverage rows the codebook lists for leader, head_of_government, cross_level
+    assert len(analysis.load_leaders()) == 17
+    assert {"leader", "head_of_government", "cross_level"} <= set(analysis.load_coverage()["universe"])

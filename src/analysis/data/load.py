@@ -152,13 +152,28 @@ def load_subsections(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_persons(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Persons who appear as principals."""
+    """Every holder of the two sides' top offices since 1949, and every other principal."""
     return load_table("persons", data_dir)
 
 
 def load_offices(data_dir: Path | str | None = None) -> pd.DataFrame:
     """Office terms, one row per person, office and term."""
     return load_table("offices", data_dir)
+
+
+def load_leaders(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Effective-leader terms, one row per side and term (the rule is in the codebook)."""
+    return load_table("leaders", data_dir)
+
+
+def load_coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Which universe is complete, partial or a sample for which period, and how it was searched."""
+    return load_table("coverage", data_dir)
+
+
+def load_coattendance(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Summits both sides' leaders attended where no source documents a meeting of the two."""
+    return load_table("coattendance", data_dir)
 
 
 def load_documents(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -240,11 +255,14 @@ __all__ = [
     "join_engagement_details",
     "load_announced_counts",
     "load_claims",
+    "load_coattendance",
+    "load_coverage",
     "load_dataset",
     "load_documents",
     "load_economy",
     "load_engagements",
     "load_errata",
+    "load_leaders",
     "load_offices",
     "load_periods",
     "load_persons",
