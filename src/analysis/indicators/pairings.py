@@ -59,8 +59,19 @@ def compute_pairings(leaders: pd.DataFrame, persons: pd.DataFrame, *, as_of: Any
     terms = compute_leaders(leaders, persons, as_of=as_of)
     china = terms[terms["side"] == "china"]
     russia = terms[terms["side"] == "russia"]
-    # Both tables are small (a few dozen intervals): a cross join is the simplest exact overlap.
-    both = china.merge(russia, how="cross", suffixes=("_china", "_russia"))
+    # Each side's terms are sorted and disjoint (compute_leaders), so the Russian terms that
+    # overlap a Chinese term form one contiguous run, found by binary search: O((n + m) log m + k)
+    # for k overlaps, where a cross join would build n × m rows.
+    r_start = russia["start"].to_numpy(dtype="datetime64[ns]")
+    r_end = russia["end"].to_numpy(dtype="datetime64[ns]")
+    first = np.searchsorted(r_end, china["start"].to_numpy(dtype="datetime64[ns]"), side="right")
+    stop = np.searchsorted(r_start, china["end"].to_numpy(dtype="datetime64[ns]"), side="left")
+    runs = np.maximum(stop - first, 0)
+    china_rows = np.repeat(np.arange(len(china)), runs)
+    offsets = np.repeat(np.cumsum(runs) - runs, runs)          # where each Chinese term's run begins
+    russia_rows = np.repeat(first, runs) + np.arange(runs.sum()) - offsets
+    both = pd.concat([china.iloc[china_rows].add_suffix("_china").reset_index(drop=True),
+                      russia.iloc[russia_rows].add_suffix("_russia").reset_index(drop=True)], axis=1)
     start = both[["start_china", "start_russia"]].max(axis=1)
     end = both[["end_china", "end_russia"]].min(axis=1)
     both = both.assign(start=start, end=end)[start < end].sort_values("start", kind="stable")
