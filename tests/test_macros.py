@@ -48,6 +48,7 @@ def test_numbers_match_hand_counts_of_the_data():
     assert values["ErrataRecord"] == str(sum(r["kind"] == "record" for r in errata))
     customs = [r for r in rows("trade.csv") if r["year"] == "2024" and r["reporter"] == "china_customs"]
     assert values["TradeTwentyTwentyFour"] == f"{float(customs[0]['total_usd_bn']):.1f}"
+    assert values["TradeYear"] == "2024"
     assert values["DatasetVersion"] == json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
     assert values["FirstEngagementYear"] == str(min(int(r["start_date"][:4]) for r in engagements))
 

@@ -172,7 +172,7 @@ def load_coverage(data_dir: Path | str | None = None) -> pd.DataFrame:
 
 
 def load_coattendance(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """Summits both sides' leaders attended where no source documents a meeting of the two."""
+    """Multilateral events both principals attended where no source read documents a meeting of the two."""
     return load_table("coattendance", data_dir)
 
 

@@ -70,6 +70,7 @@ def compute_paper_numbers(study) -> pd.DataFrame:
         ("ErrataCount", len(errata), "errata: where the article contradicts itself or the record"),
         ("ErrataInternal", _count(errata["kind"] == "internal"), "errata where the article contradicts itself"),
         ("ErrataRecord", _count(errata["kind"] == "record"), "errata where the article contradicts the record"),
+        ("TradeYear", TRADE_YEAR, "year of the trade value quoted (TradeTwentyTwentyFour)"),
         ("TradeTwentyTwentyFour", trade_value,
          f"China-Russia trade in {TRADE_YEAR}, US$ billion ({TRADE_REPORTER} in trade.csv)"),
         *_selection_numbers(study),

@@ -256,7 +256,7 @@ def compute_remote_share(engagements: pd.DataFrame, *, freq: str = "year", start
     engagements : DataFrame
         Needs ``start_date`` and ``mode``. Not modified.
     freq : {"year", "decade", "period"}
-        Time bin. ``"period"`` uses :func:`analysis.indicators.travel.add_period`'s periods.
+        Time bin. ``"period"`` uses :func:`analysis.indicators.periods.add_period`'s periods.
     start_year, end_year : int, optional
         Inclusive year range (default: the data's); every bin of the range gets a row.
     breaks, labels : optional

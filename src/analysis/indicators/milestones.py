@@ -109,10 +109,11 @@ def compare_announced_counts(engagements: pd.DataFrame, announced: pd.DataFrame,
     statement included; ``rule`` is the
     rule of the announcing side (``counts_video``), ``difference`` = data under that rule -
     announced value (for 'over'/'about' values see ``status``). Visit counts are trips to the
-    other side's territory since 2013. Scopes the data cannot reproduce (e.g. Putin's visits
-    to China before 2013, which the data hold only where the article describes them) get
-    status 'not comparable'. With ``coattendance``, meeting counts are also counted under
-    :data:`COATTENDANCE_RULE` (``data_with_coattendance``, ``matches_with_coattendance``).
+    other side's territory since 2013. Scopes not counted here (e.g. ``other`` and
+    ``presidency`` windows, or Putin's visits to China with no starting point stated, which
+    may reach back before 2013) get status 'not comparable'. With ``coattendance``, meeting
+    counts are also counted under :data:`COATTENDANCE_RULE` (``data_with_coattendance``,
+    ``matches_with_coattendance``).
     """
     rows = []
     for m in announced.sort_values(["date", "milestone_id"]).itertuples(index=False):

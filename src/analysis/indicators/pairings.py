@@ -2,8 +2,8 @@
 
 Pairings are the overlaps of the two sides' effective-leader terms (:mod:`analysis.indicators.leaders`,
 from the data package's ``leaders`` table): every pairing appears, including those with no
-meeting at all (Mao–Brezhnev, Deng–Andropov, ...). Interval convention: ``start`` is the first
-day, ``end`` is exclusive; ``years = (end - start).days / 365.25``.
+meeting at all (:func:`compute_pairing_rates` lists them with 0). Interval convention: ``start``
+is the first day, ``end`` is exclusive; ``years = (end - start).days / 365.25``.
 
 A pairing's rate counts the engagements of the chosen universes in the overlap of the pairing's
 tenure, the analysis window ``[start_year, end_year]`` and the periods in which the record of every

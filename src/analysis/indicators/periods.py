@@ -80,7 +80,7 @@ def add_period(engagements: pd.DataFrame, *, breaks: Sequence[int] = PERIOD_BREA
     * 1989–1991 normalisation (Gorbachev in Beijing to the end of the USSR);
     * 1992–2012 post-Soviet partnership (Yeltsin, Putin, Medvedev with Jiang and Hu);
     * 2013– Xi era (Xi as head of state; the Xi–Putin pairing starts with his party
-      leadership in November 2012, which holds no engagement).
+      leadership in November 2012, whose last weeks fall in the 1992–2012 period).
 
     Parameters
     ----------

@@ -164,12 +164,15 @@ def compute_first_visits(engagements: pd.DataFrame, offices: pd.DataFrame, *,
 
     Notes
     -----
-    Caveats: only what the data show. The data are dyadic and selective (the article's
-    engagements plus a few from the record), so "first visit to Russia after taking
-    office" here does not mean "first foreign trip", which cannot be derived from dyadic
-    data, nor even the first visit in reality (Putin's July 2000 visit to Beijing is not
-    in the data). Terms are used as recorded: a term that started before 1949 (Mao's
-    party chairmanship from 1943) measures days from that start.
+    Caveats: only what the data show. The data are dyadic: a trip appears only through an
+    engagement with a counterpart principal (attending an event on the other side's
+    territory without a documented bilateral meeting is a co-attendance, not an
+    engagement), so "first visit to Russia after taking office" here does not mean "first
+    foreign trip", which cannot be derived from dyadic data. The record is complete only
+    in the universes ``coverage.csv`` declares complete, and only the engagements passed
+    count: a filtered selection (e.g. the article's engagements only) gives the first visit
+    within that selection. Terms are used as recorded: a term that started before 1949
+    (Mao's party chairmanship from 1943) measures days from that start.
     """
     func = "compute_first_visits"
     require_columns(engagements, ("engagement_id", "start_date", "mode", "host_side",
