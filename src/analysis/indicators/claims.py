@@ -58,11 +58,18 @@ def _compare(data_value: float, article_value: float, qualifier: str, tolerance_
     return math.isclose(data_value, article_value)
 
 
-def _trade_value(trade: pd.DataFrame, year: int, reporters: str) -> tuple[float, str] | None:
+def _trade_totals(trade: pd.DataFrame) -> dict[tuple[int, str], float]:
+    """{(year, reporter): total_usd_bn} of the first row with a total, in file order (one pass)."""
+    known = trade[trade["total_usd_bn"].notna()].drop_duplicates(["year", "reporter"], keep="first")
+    return {(int(y), str(r)): float(v) for y, r, v in
+            zip(known["year"], known["reporter"].astype(str), known["total_usd_bn"], strict=True)}
+
+
+def _trade_value(totals: dict[tuple[int, str], float], year: int, reporters: str) -> tuple[float, str] | None:
+    """The first of the ';'-separated ``reporters`` with a total for ``year``, and its name."""
     for reporter in reporters.split(";"):
-        row = trade[(trade["year"] == year) & (trade["reporter"] == reporter) & trade["total_usd_bn"].notna()]
-        if len(row):
-            return float(row["total_usd_bn"].iloc[0]), reporter
+        if (year, reporter) in totals:
+            return totals[(year, reporter)], reporter
     return None
 
 
@@ -100,6 +107,7 @@ def compute_claims_ledger(claims: pd.DataFrame, engagements: pd.DataFrame, trade
     inconsistent / not checkable) and ``explanation``.
     """
     rows = []
+    totals = _trade_totals(trade) if trade is not None else None
     for c in claims.sort_values("claim_id").itertuples(index=False):
         article = "" if pd.isna(c.article_value) else (
             ("" if c.qualifier in ("exact", None) or pd.isna(c.qualifier) else f"{c.qualifier} ")
@@ -127,7 +135,7 @@ def compute_claims_ledger(claims: pd.DataFrame, engagements: pd.DataFrame, trade
                 status = "consistent" if position == float(c.article_value) else "inconsistent"
                 explanation = f"{c.engagement_id} is number {position} of the matching engagements in date order."
         elif check in ("trade", "target"):
-            found = _trade_value(trade, int(c.year), str(c.reporters)) if trade is not None else None
+            found = _trade_value(totals, int(c.year), str(c.reporters)) if totals is not None else None
             rule = f"trade {int(c.year)}, reporters: {str(c.reporters).replace(';', ', ')}"
             if found is not None:
                 official = f"{found[0]:g} ({found[1]})"
@@ -163,8 +171,9 @@ def compute_reported_vs_official(reported: pd.DataFrame, trade: pd.DataFrame,
     """
     rows = []
     figures = reported[(reported["quantity"] == "China-Russia trade") & reported["year"].notna()]
+    totals = _trade_totals(trade)
     for f in figures.sort_values(["year", "figure_id"]).itertuples(index=False):
-        found = _trade_value(trade, int(f.year), ";".join(reporters))
+        found = _trade_value(totals, int(f.year), ";".join(reporters))
         official = found[0] if found else float("nan")
         rows.append({"figure_id": f.figure_id, "section": f.article_section, "year": int(f.year),
                      "kind": f.kind, "article_usd_bn": float(f.value),
