@@ -30,12 +30,15 @@ import random
 import resource
 import shutil
 import statistics
-import string
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# the garbage is made by the tests' generator (tests/_garbage.py): one definition for both
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from _garbage import write_garbage_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -43,24 +46,6 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minimal"
 WORK = ROOT / "build" / "bench" / "validation"
 OUTPUT = ROOT / "benchmarks" / "results-validation.md"
 MB = 1_000_000
-
-JUNK = ["", " ", "x", "12.5.6", "-3", "1957", "2015-13-45", "china_customs", "USSR", "n/a", '"quoted, comma"',
-        '"two\nlines"', "0.5", "https://", "Russia ", "exact"]
-
-
-def write_text_garbage(path: Path, size: int, seed: int = 1) -> None:
-    """trade.csv's header, then rows of junk values of random lengths, about ``size`` bytes."""
-    rng = random.Random(seed)
-    header = path.read_text(encoding="utf-8").splitlines()[0]
-    n = header.count(",") + 1           # most rows as long as the header, some shorter or longer
-    block = "\n".join(",".join(rng.choice(JUNK) if rng.random() < 0.7 else
-                               "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(1, 30)))
-                               for _ in range(rng.choice([n, n, n, n, n - 4, n + 4])))
-                      for _ in range(2000)) + "\n"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\n")
-        for _ in range(max(1, size // len(block))):
-            handle.write(block)
 
 
 def write_random_bytes(path: Path, size: int, seed: int = 2) -> None:
@@ -120,7 +105,7 @@ def main() -> int:
                                      cwd=ROOT, capture_output=True, check=True).stdout
             subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
         for size in sizes:
-            for kind, write in (("text garbage", write_text_garbage), ("random bytes", write_random_bytes)):
+            for kind, write in (("text garbage", write_garbage_csv), ("random bytes", write_random_bytes)):
                 directory = WORK / f"{kind.split()[0]}-{size // MB}MB"
                 shutil.copytree(FIXTURE, directory)
                 write(directory / "trade.csv", size)

@@ -9,13 +9,13 @@ data file must give a short report (at most about a hundred lines), whatever its
 import random
 import re
 import signal
-import string
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from _garbage import write_garbage_csv
 from _notebooks import WRITES_A_TABLE, make_notebook
 
 from analysis.pipeline.cli import main
@@ -77,25 +77,6 @@ def test_interrupted_run_loses_nothing(tmp_path, previous, signum):
 
 # ---------------------------------------------------------------------------------------
 # Garbage data: the report stays short (at most 20 listed per file and kind, 1000 read per file)
-
-JUNK = ["", " ", "x", "12.5.6", "-3", "1957", "2015-13-45", "china_customs", "USSR", "n/a", "\"quoted, comma\"",
-        "\"two\nlines\"", "0.5", "https://", "Russia ", "exact"]
-
-
-def write_garbage_csv(path: Path, size: int, seed: int = 1) -> None:
-    """A CSV of about ``size`` bytes: trade.csv's header, then rows of junk of random lengths."""
-    rng = random.Random(seed)
-    header = path.read_text(encoding="utf-8").splitlines()[0]
-    n = header.count(",") + 1           # most rows as long as the header, some shorter or longer
-    block = "\n".join(",".join(rng.choice(JUNK) if rng.random() < 0.7 else
-                               "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(1, 30)))
-                               for _ in range(rng.choice([n, n, n, n, n - 4, n + 4])))
-                      for _ in range(2000)) + "\n"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        handle.write(header + "\n")
-        for _ in range(max(1, size // len(block))):
-            handle.write(block)
-
 
 def garbage_report(data_dir: Path, capsys) -> list[str]:
     assert main(["validate", "--data-dir", str(data_dir)]) == 2
