@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, fields
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +26,7 @@ import pandas as pd
 from analysis import paths
 from analysis.data.schema import Resource
 from analysis.data.tableschema import Table
-from analysis.data.validate import DataValidationError, check_dataset, content_digest
+from analysis.data.validate import DataValidationError, check_dataset, validation_key
 
 # Validated directories kept in memory: {(directory, day, content digest): (frames, version) or error}.
 CACHE_SIZE = 4
@@ -89,15 +88,9 @@ def _typed_frame(table: Table) -> pd.DataFrame:
     return frame
 
 
-def _content_key(directory: Path) -> tuple | None:
-    """What the validation of ``directory`` depends on: its path, today, and its files' content."""
-    digest = content_digest(directory)
-    return None if digest is None else (str(directory.resolve()), date.today().isoformat(), digest)
-
-
 def _validated_frames(directory: Path) -> tuple[dict[str, pd.DataFrame], str]:
     """The typed tables of ``directory`` and its version, validated once per content."""
-    key = _content_key(directory)
+    key = validation_key(directory)
     if key is not None and key in _VALIDATED:
         _VALIDATED.move_to_end(key)
         entry = _VALIDATED[key]
@@ -107,7 +100,7 @@ def _validated_frames(directory: Path) -> tuple[dict[str, pd.DataFrame], str]:
             entry = ({name: _typed_frame(table) for name, table in result.tables.items()}, result.version)
         else:
             entry = result.error()
-        if key is not None and key == _content_key(directory):  # unchanged while it was read
+        if key is not None and key == validation_key(directory):  # unchanged while it was read
             _VALIDATED[key] = entry
             while len(_VALIDATED) > CACHE_SIZE:
                 _VALIDATED.popitem(last=False)

@@ -114,6 +114,14 @@ def content_digest(data_dir: Path | str) -> str | None:
     return digest.hexdigest()
 
 
+def validation_key(data_dir: Path | str) -> tuple[str, str, str] | None:
+    """What a validation of ``data_dir`` depends on besides the code: the directory, today's date
+    (dates in the future are refused) and :func:`content_digest`; None without a usable descriptor
+    (such a directory fails validation, and a failure is not worth caching)."""
+    digest = content_digest(data_dir)
+    return None if digest is None else (str(Path(data_dir).resolve()), date.today().isoformat(), digest)
+
+
 def validate_dataset(data_dir: Path | str | None = None, *, today: date | None = None) -> dict[str, int]:
     """Validate a data directory; return row counts per table or raise DataValidationError."""
     result = check_dataset(data_dir, today=today)
@@ -123,4 +131,4 @@ def validate_dataset(data_dir: Path | str | None = None, *, today: date | None =
 
 
 __all__ = ["DataValidationError", "Problem", "Validation", "check_dataset", "content_digest", "read_tables",
-           "validate_dataset"]
+           "validate_dataset", "validation_key"]

@@ -198,19 +198,17 @@ def check_data(planned: list[tuple[Notebook, dict]], *, cache_dir: Path | None =
     A directory whose files and validation code are byte-for-byte those of an earlier
     successful validation is not validated again (content-hash cache).
     """
-    from analysis.data.validate import DataValidationError, content_digest, validate_dataset
+    from analysis.data.validate import DataValidationError, validate_dataset, validation_key
 
     problems, person_ids = [], {}
     for nb, values in planned:
         data_dir = values.get("data_dir") or ""
         if data_dir not in person_ids:
             directory = Path(data_dir) if data_dir else paths.DATA_DIR
-            # every file the validation reads (the directory's own descriptor included) and all of
-            # the data layer's code: a change to either validates again
-            files = [*sorted(directory.glob("*.csv")), *sorted(directory.glob("*.json")), paths.DATAPACKAGE]
+            # the loader's key (every file the validation reads, the directory's own descriptor
+            # included, and today) plus all of the data layer's code: a change to any validates again
             code = sorted(Path(paths.__file__).with_name("data").glob("*.py"))
-            key = provenance.sha256_json([content_digest(directory), provenance.file_hashes(files),
-                                          provenance.file_hashes(code), str(directory.resolve())])
+            key = provenance.sha256_json([validation_key(directory), provenance.file_hashes(code)])
 
             def validate(directory=directory):
                 validate_dataset(directory)
