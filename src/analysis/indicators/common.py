@@ -128,6 +128,17 @@ ABOUT_TOLERANCE = 0.10
 """'about N' holds within 10 % of N, and at least within 1 (one rule for claims and announced counts)."""
 
 
+def start_years(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
+    """The start year of each engagement; raises if ``start_date`` is missing, empty or not datetime64."""
+    require_columns(engagements, ("start_date",), name="engagements", func=func)
+    start = engagements["start_date"]
+    if start.isna().any():
+        raise ValueError(f"{func}: engagements has missing start_date values")
+    if not pd.api.types.is_datetime64_any_dtype(start.dtype):
+        raise ValueError(f"{func}: start_date must be datetime64, got {start.dtype}")
+    return start.dt.year.to_numpy(dtype=np.int64)
+
+
 def qualifier_holds(data_value: float, stated: float, qualifier: str) -> bool:
     """Whether ``data_value`` satisfies a stated value with its qualifier.
 

@@ -8,20 +8,17 @@ import numpy as np
 import pandas as pd
 
 from analysis.codes import MODES
-from analysis.indicators.common import check_bool, check_choices, check_year_range, factor_codes, require_columns
+from analysis.indicators.common import (
+    check_bool,
+    check_choices,
+    check_year_range,
+    factor_codes,
+    require_columns,
+    start_years,
+)
 from analysis.indicators.levels import LEVELS, level_columns
 
-__all__ = ["filter_engagements", "levels_of", "mode_categories", "start_years"]
-
-
-def start_years(engagements: pd.DataFrame, *, func: str) -> np.ndarray:
-    require_columns(engagements, ("start_date",), name="engagements", func=func)
-    start = engagements["start_date"]
-    if start.isna().any():
-        raise ValueError(f"{func}: engagements has missing start_date values")
-    if not pd.api.types.is_datetime64_any_dtype(start.dtype):
-        raise ValueError(f"{func}: start_date must be datetime64, got {start.dtype}")
-    return start.dt.year.to_numpy(dtype=np.int64)
+__all__ = ["filter_engagements", "levels_of", "mode_categories"]
 
 
 def mode_categories(engagements: pd.DataFrame) -> tuple[str, ...]:

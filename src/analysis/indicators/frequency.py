@@ -21,9 +21,10 @@ from analysis.indicators.common import (
     factor_codes,
     require_columns,
     safe_divide,
+    start_years,
     summary_frame,
 )
-from analysis.indicators.filters import levels_of, mode_categories, start_years
+from analysis.indicators.filters import levels_of, mode_categories
 from analysis.indicators.levels import LEVELS, group_series
 from analysis.indicators.periods import PERIOD_BREAKS, period_codes
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.indicators.common import require_columns
+from analysis.indicators.common import start_years
 
 __all__ = ["PERIOD_BREAKS", "PERIOD_LABELS", "add_period", "check_breaks", "compute_periods", "period_codes"]
 
@@ -105,11 +105,7 @@ def add_period(engagements: pd.DataFrame, *, breaks: Sequence[int] = PERIOD_BREA
     by the withdrawal of Soviet advisers.
     """
     func = "add_period"
-    require_columns(engagements, ("start_date",), name="engagements", func=func)
-    start = engagements["start_date"]
-    if start.isna().any():
-        raise ValueError(f"{func}: engagements has missing start_date values")
-    codes, labels = period_codes(start.dt.year.to_numpy(dtype=np.int64), breaks, labels, func=func)
+    codes, labels = period_codes(start_years(engagements, func=func), breaks, labels, func=func)
     result = engagements.copy()
     result["period"] = pd.Series(pd.Categorical.from_codes(codes, categories=list(labels), ordered=True),
                                  index=engagements.index)
