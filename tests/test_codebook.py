@@ -55,4 +55,4 @@ def test_codebook_lists_each_table_and_variable():
     assert "## Table `engagements`: Engagements" in text
     assert "#### `russia_state`" in text
     assert "- `virtual_conference`: remote participation in a multilateral conference" in text
-    assert "dataset version 0.5.0" in text
+    assert "dataset version 0.6.0" in text

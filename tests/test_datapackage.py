@@ -155,8 +155,8 @@ FAULTS = [
     ("unique-and-primary-key", "documents.csv", "D0003,E0002", "D0002,E0002",
      {("documents", 4, "document_id"), ("documents", 4, None)}),
     ("composite-primary-key", "offices.csv", None, _append_duplicate_office, {("offices", 7, None)}),
-    ("foreign-key", "engagements.csv", "petrov_pyotr,head_of_state,Russia,in_person,state,,,Moscow",
-     "sidorov_sergei,head_of_state,Russia,in_person,state,,,Moscow", {("engagements", 5, None)}),
+    ("foreign-key", "engagements.csv", "petrov_pyotr,head_of_state,Russia,in_person,state,stated,,,Moscow",
+     "sidorov_sergei,head_of_state,Russia,in_person,state,stated,,,Moscow", {("engagements", 5, None)}),
     ("date-minimum", "engagements.csv", "E0001,,1957-11-02", "E0001,,1949-09-30", {("engagements", 2, "start_date")}),
     ("integer-maximum", "trade.csv", "1957,unattributed", "2101,unattributed", {("trade", 2, "year")}),
     ("number-minimum", "trade.csv", "Russia,68.0,", "Russia,-68.0,", {("trade", 4, "total_usd_bn")}),
@@ -226,8 +226,8 @@ def test_the_agreement_check_can_fail(fixture_package, monkeypatch):
 
     path = fixture_package / "engagements.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "petrov_pyotr,head_of_state,Russia,in_person,state,,,Moscow",
-        "sidorov_sergei,head_of_state,Russia,in_person,state,,,Moscow"), encoding="utf-8")
+        "petrov_pyotr,head_of_state,Russia,in_person,state,stated,,,Moscow",
+        "sidorov_sergei,head_of_state,Russia,in_person,state,stated,,,Moscow"), encoding="utf-8")
     monkeypatch.setattr(analysis.data.validate, "check_foreign_keys", lambda tables, log: None)
     assert ("engagements", 5, None) not in _ours(fixture_package)
 

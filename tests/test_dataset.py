@@ -285,3 +285,23 @@ def test_xi_putin_in_person_count_by_hand(data):
                         2022: 2, 2023: 2, 2024: 3, 2025: 2}
     # 7 video rows (incl. the two joint ceremonies E0032 and E0086) and 15 phone calls.
     assert xp["mode"].astype(str).value_counts().to_dict() == {"in_person": 41, "phone": 15, "video": 7}
+
+
+# Day-precision rows whose notes speak of an inference, an arithmetic end or sources that
+# disagree: in each, by its notes, the inference or disagreement is about something other than
+# the row's own dates, which the sources state (date_basis stated). Listed by reading the notes:
+#   E0122  the '34 days' departure is arithmetic and not coded; the end is the last documented day
+#   E0166  the meeting day inside a stated St Petersburg stay was inferred ('Saturday')
+#   E0227  the sources disagree on the visit type, not the dates
+#   E0242, E0250, E0251, E0259  the day of the talks within a stated visit rests on a weekday or
+#          on 'yesterday'; the row spans the visit
+ROWS_WHOSE_INFERENCE_IS_NOT_ABOUT_THEIR_DATES = {"E0122", "E0166", "E0227", "E0242", "E0250", "E0251", "E0259"}
+
+
+def test_day_precision_notes_do_not_describe_inferred_or_disputed_dates(data):
+    wording = re.compile(r"inferr|by inference|arithmetic|disagree|rests on the weekday|differs? by a day", re.I)
+    e = data.engagements
+    day = e[e["date_precision"] == "day"]
+    flagged = set(day.loc[day["notes"].fillna("").str.contains(wording), "engagement_id"])
+    assert flagged == ROWS_WHOSE_INFERENCE_IS_NOT_ABOUT_THEIR_DATES
+    assert set(day["date_basis"]) == {"stated"}

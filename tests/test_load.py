@@ -130,7 +130,7 @@ def test_loads_from_a_custom_directory(minimal_dir, dataset):
 
 def test_version_comes_from_the_descriptor(dataset):
     descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
-    assert dataset.version == descriptor["version"] == "0.5.0"
+    assert dataset.version == descriptor["version"] == "0.6.0"
 
 
 def test_columns_follow_the_descriptor(dataset):

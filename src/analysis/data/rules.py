@@ -2,7 +2,8 @@
 
 Each rule reads the tables the generic checker (:mod:`analysis.data.tableschema`) kept and
 yields a :class:`~analysis.data.problems.Problem` per violation, located at the row and column
-at fault: tables that must not be empty, end on or after start, date precision, the office
+at fault: tables that must not be empty, end on or after start, date precision (and, in
+:mod:`analysis.data.basis_rules`, precision and visit type against the sources' wording), the office
 held on the date, USSR or Russia by the date, host side consistent with the country and mode,
 provenance present, documents signed during their engagement, trade totals that add up,
 claims that carry what their check needs.
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from analysis.codes import REMOTE_MODES, STATE_SIDE
+from analysis.data.basis_rules import check_basis_rules
 from analysis.data.problems import Problem
 from analysis.data.record_rules import check_record_rules
 from analysis.data.tableschema import Table
@@ -40,6 +42,7 @@ def check_rules(tables: dict[str, Table], today: date) -> Iterator[Problem]:
     yield from check_non_empty(tables)
     yield from check_offices(tables, today)
     yield from check_engagements(tables, today)
+    yield from check_basis_rules(tables)
     yield from check_documents(tables)
     yield from check_periods(tables, today)
     yield from check_reported_figures(tables)
