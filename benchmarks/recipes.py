@@ -230,6 +230,7 @@ RECIPES: dict[str, Recipe] = {
     "compute_cumulative_by_rule": Recipe("engagements", lambda t: _eng(t, **_pair())),
     "compute_direction_of_travel": Recipe("engagements", lambda t: _eng(t, by="period")),
     "compute_economic_asymmetry": Recipe("years of trade and GDP (synthetic)", lambda t: (t.economic, {})),
+    "compute_trade_series": Recipe("years of trade (synthetic)", lambda t: ((t.economic[0],), {})),
     "compute_era_rates": Recipe("engagements", lambda t: ((t.eng, t.data.coverage), {})),
     "compute_engagement_list": Recipe("engagements", _eng),
     "compute_engagements_per_decade": Recipe("engagements", lambda t: _eng(t, by="level")),

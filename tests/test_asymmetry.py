@@ -258,3 +258,87 @@ def test_economic_asymmetry_accepts_the_old_column_names_with_a_warning(trade):
     with pytest.warns(DeprecationWarning, match="deprecated"):
         result = compute_economic_asymmetry(old)
     assert result["bilateral_total_usd_bn"].tolist() == [100.0, 120.0]
+
+
+# ---------------------------------------------------------------------------------------
+# compute_trade_series: one figure per year by reporter preference. Worked by hand below.
+
+@pytest.fixture
+def reporters_trade():
+    return pd.DataFrame({
+        "year": [2000, 2000, 2001, 2002, 2003, 2003, 2004],
+        "reporter": ["china_customs", "china_official", "china_official", "unattributed",
+                     "china_customs", "china_official", "china_customs"],
+        "total_usd_bn": [8.0, 8.1, 10.0, 12.0, np.nan, 14.9, 20.0],
+        "china_exports_usd_bn": [np.nan, np.nan, 4.0, np.nan, 7.0, np.nan, 9.0],
+        "china_imports_usd_bn": [np.nan, np.nan, 6.0, np.nan, 8.0, np.nan, 11.0],
+        "conversion": ["", "", "", "", "", "", "124 / 6.2 = 20.0"],
+        "source_url": [f"https://example.org/{i}" for i in range(7)],
+    })
+
+
+def test_trade_series_takes_each_year_from_the_first_reporter_that_has_it(reporters_trade):
+    before = reporters_trade.copy(deep=True)
+    s = analysis.compute_trade_series(reporters_trade, start_year=2000, end_year=2004)
+    pd.testing.assert_frame_equal(reporters_trade, before)
+    # 2000: customs (8.0) before the official 8.1. 2001: only the official figure, with its flows
+    # 4 and 6 (Russia's balance 6 - 4 = +2). 2002: only an unattributed figure, not in the
+    # preference: a gap. 2003: customs gives flows only, 7 + 8 = 15 (not the official 14.9);
+    # balance 8 - 7 = +1. 2004: customs, converted from another currency.
+    assert s["year"].tolist() == [2000, 2001, 2002, 2003, 2004]
+    assert s["reporter"].tolist() == ["china_customs", "china_official", "", "china_customs", "china_customs"]
+    np.testing.assert_allclose(s["total_usd_bn"], [8.0, 10.0, np.nan, 15.0, 20.0])
+    np.testing.assert_allclose(s["russia_balance_usd_bn"], [np.nan, 2.0, np.nan, 1.0, 2.0])
+    assert s["converted"].tolist() == [False, False, False, False, True]
+    assert s["source_url"].tolist()[:2] == ["https://example.org/0", "https://example.org/2"]
+
+
+def test_trade_series_never_mixes_a_total_with_another_reporters_flows(reporters_trade):
+    # 2000's customs row has no flows: the official row's (absent) flows are not borrowed, and
+    # with flows added to the official 2000 row they are still not used, since customs has the year.
+    trade = reporters_trade.copy()
+    trade.loc[1, ["china_exports_usd_bn", "china_imports_usd_bn"]] = [3.0, 5.1]
+    s = analysis.compute_trade_series(trade, start_year=2000, end_year=2000)
+    assert s["reporter"].tolist() == ["china_customs"]
+    assert np.isnan(s.loc[0, "china_exports_usd_bn"]) and np.isnan(s.loc[0, "russia_balance_usd_bn"])
+
+
+def test_trade_series_of_one_reporter_and_default_years(reporters_trade):
+    # china_official has 2000, 2001 and 2003: the default years run from its first to its last.
+    s = analysis.compute_trade_series(reporters_trade, reporter="china_official")
+    assert s["year"].tolist() == [2000, 2001, 2002, 2003]
+    np.testing.assert_allclose(s["total_usd_bn"], [8.1, 10.0, np.nan, 14.9])
+
+
+def test_trade_series_refuses_bad_arguments(reporters_trade):
+    with pytest.raises(ValueError, match=r"unknown reporter\(s\) 'china_custom'"):
+        analysis.compute_trade_series(reporters_trade, reporter=["china_custom", "china_official"])
+    with pytest.raises(ValueError, match="reporter is empty"):
+        analysis.compute_trade_series(reporters_trade, reporter=[])
+    with pytest.raises(ValueError, match="several rows"):
+        analysis.compute_trade_series(pd.concat([reporters_trade, reporters_trade.iloc[[0]]]))
+    # A known reporter code the table lacks is not an error: it has nothing to give.
+    s = analysis.compute_trade_series(reporters_trade, reporter=["russia_customs", "china_customs"])
+    assert s["reporter"].tolist() == ["china_customs", "", "", "china_customs", "china_customs"]
+
+
+def test_economic_asymmetry_with_reporters_in_order_of_preference(reporters_trade):
+    result = compute_economic_asymmetry(reporters_trade, reporter=["china_customs", "china_official"])
+    # The years the series has (2002 has neither reporter), with the reporter used.
+    assert result["year"].tolist() == [2000, 2001, 2003, 2004]
+    assert result["reporter"].tolist() == ["china_customs", "china_official", "china_customs", "china_customs"]
+    assert result["bilateral_total_usd_bn"].tolist() == [8.0, 10.0, 15.0, 20.0]
+
+
+def test_shipped_china_side_series_1992_2025(shipped):
+    trade, _ = analysis.prepare_economic_inputs(shipped.trade)
+    s = analysis.compute_trade_series(shipped.trade, start_year=1992, end_year=2025).set_index("year")
+    # Hand-checked against trade.csv: 2015 is customs' yuan release at the 2015 average rate;
+    # 2013 has no customs row, so the Chinese diplomat's 89.21 stands; 2006 is MOFCOM's 33.39.
+    assert s.loc[2015, "reporter"] == "china_customs" and s.loc[2015, "converted"]
+    assert (s.loc[2013, "reporter"], s.loc[2013, "total_usd_bn"]) == ("china_official", 89.21)
+    assert (s.loc[2006, "reporter"], s.loc[2006, "total_usd_bn"]) == ("china_official", 33.39)
+    # No reporter is averaged: every value is one row's.
+    for year, row in s[s["reporter"] != ""].iterrows():
+        source = trade[(trade["year"] == year) & (trade["reporter"] == row["reporter"])]
+        assert len(source) == 1

@@ -51,3 +51,10 @@ def test_validate_parameters_raises_with_every_problem():
         validate_parameters(start_year=2020, end_year=2000, levels=["x"])
     assert len(err.value.problems) == 2
     assert "after end_year 2000" in str(err.value)
+
+
+def test_trade_reporters_must_be_reporter_codes():
+    assert check_parameters({"trade_reporters": ["china_customs", "gac"]},
+                            {"trade_reporters": ParameterSpec("trade_reporters", "list", [])}) == [
+        "parameter 'trade_reporters': value 'gac' — not one of: china_customs, china_official, "
+        "russia_customs, russia_official, unattributed"]

@@ -16,7 +16,7 @@ from analysis.version import __version__
 _EXPORTS = {
     "indicators.periods": ('PERIOD_BREAKS', 'PERIOD_LABELS', 'add_period', 'compute_periods'),
     "indicators.travel": ('HOST_SIDES', 'compute_balance_index', 'compute_direction_of_travel', 'compute_first_visits'),
-    "indicators.economy": ('compute_economic_asymmetry', 'prepare_economic_inputs'),
+    "indicators.economy": ('compute_economic_asymmetry', 'compute_trade_series', 'prepare_economic_inputs'),
     "indicators.claims": ('compute_claims_ledger', 'compute_errata_table', 'compute_reported_vs_official'),
     "indicators.milestones": ('COATTENDANCE_RULE', 'COUNTING_RULES', 'compare_announced_counts', 'compute_cumulative_by_rule', 'compute_rule_fit', 'count_visits'),
     "indicators.cameo": ('CAMEO_LABELS', 'add_cameo_code', 'compute_cameo_events'),
@@ -24,7 +24,7 @@ _EXPORTS = {
     "exhibits.figures": ('save_figure',),
     "indicators.frequency": ('MODES', 'REMOTE_MODES', 'compute_cumulative', 'compute_engagements_per_decade', 'compute_engagements_per_year', 'compute_level_share', 'compute_remote_share'),
     "indicators.filters": ('filter_engagements',),
-    "codes": ('UNIVERSES', 'MEETING_UNIVERSES', 'universe_of'),
+    "codes": ('UNIVERSES', 'MEETING_UNIVERSES', 'universe_of', 'TRADE_REPORTERS', 'CHINA_SIDE_REPORTERS'),
     "indicators.levels": ('LEVELS', 'OFFICE_LEVEL', 'add_levels', 'compute_protocol_asymmetry'),
     "indicators.listing": ('compute_engagement_list',),
     "exhibits.macros": ('compute_paper_numbers', 'render_macros', 'write_macros'),
@@ -65,6 +65,7 @@ def __dir__():
 
 __all__ = [
     "CAMEO_LABELS",
+    "CHINA_SIDE_REPORTERS",
     "COATTENDANCE_RULE",
     "COUNTING_RULES",
     "HOST_SIDES",
@@ -76,6 +77,7 @@ __all__ = [
     "PERIOD_LABELS",
     "REMOTE_MODES",
     "SETTINGS",
+    "TRADE_REPORTERS",
     "UNIVERSES",
     "DataValidationError",
     "Dataset",
@@ -119,6 +121,7 @@ __all__ = [
     "compute_remote_share",
     "compute_reported_vs_official",
     "compute_rule_fit",
+    "compute_trade_series",
     "count_visits",
     "figure_size",
     "filter_engagements",

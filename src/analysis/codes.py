@@ -66,6 +66,21 @@ MEETING_UNIVERSES: tuple[str, ...] = ("leader", "head_of_government", "cross_lev
 meetings held by video in 2020-2022 included): the default of the analyses."""
 
 
+TRADE_REPORTERS: dict[str, str] = {
+    "china_customs": "China's customs (GAC)",
+    "china_official": "Chinese government (MOFCOM, officials)",
+    "russia_customs": "Russia's customs (FCS)",
+    "russia_official": "Russian government",
+    "unattributed": "No reporter named",
+}
+"""The reporters of ``trade.csv``, with the labels figures and tables use."""
+
+CHINA_SIDE_REPORTERS: tuple[str, ...] = ("china_customs", "china_official")
+"""The China-side trade series, in order of preference: each year takes China's customs figure
+and, where no customs release was found, a Chinese government figure (MOFCOM, officials), which
+states the same customs statistics at second hand."""
+
+
 def universe_of(china_office: str, russia_office: str, mode: str) -> str:
     """The universe of an engagement, from its principals' offices and its mode.
 

@@ -9,56 +9,73 @@ the paper style of :mod:`analysis.exhibits.style`: colour-blind-safe colours fix
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from matplotlib import transforms
 from matplotlib.axes import Axes
 
+from analysis.codes import CHINA_SIDE_REPORTERS, TRADE_REPORTERS
 from analysis.exhibits.plotkit import add_legend, get_axes
 from analysis.exhibits.style import OKABE_ITO
+from analysis.indicators.economy import compute_trade_series
 
 __all__ = ["plot_economic_asymmetry", "plot_trade"]
 
 
 def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = None,
-               reporter: str = "china_customs", start_year: int = 1990, end_year: int | None = None,
-               events: list[tuple[int, str]] | None = None, soviet_inset: bool = True,
-               ax: Axes | None = None) -> Axes:
+               reporter: str | Sequence[str] = CHINA_SIDE_REPORTERS, start_year: int = 1990,
+               end_year: int | None = None, events: list[tuple[int, str]] | None = None,
+               soviet_inset: bool = True, ax: Axes | None = None) -> Axes:
     """China–Russia trade over time, US$ billion.
 
-    ``trade`` (the trade table, or None) gives the official series of one ``reporter``: total,
-    Chinese exports and imports as lines that break where a year is missing, and Russia's
-    balance with China (Chinese imports − exports) as bars; values the dataset converted from
-    another currency (``conversion``) are ringed, so a conversion never passes for a published
-    dollar figure. ``reported`` (the reported_figures table) adds the article's own trade figures
-    as points and its targets as open markers at the target year. ``events`` are (year, label)
-    pairs drawn as annotated vertical lines. With ``soviet_inset`` (and ``start_year`` from
-    1990), an inset shows the Sino-Soviet years 1950-1991: every reporter's US$ figure, and the
-    number of years known only in roubles or other currencies.
+    ``trade`` (the trade table, or None) gives one series (:func:`compute_trade_series`): each
+    year from the first ``reporter`` in order of preference that has it (default China's
+    customs, then a Chinese government figure where no customs release was found). Total,
+    Chinese exports and imports are lines that break where a year is missing, and Russia's
+    balance with China (Chinese imports − exports) is drawn as bars; an open marker on the total
+    marks a year taken from a reporter after the first, and a ring a value the dataset converted
+    from another currency (``conversion``), so neither passes for a published customs dollar
+    figure. Every other figure's total (other reporters, and the second reporter in years the first has) is a cross. ``reported`` (the reported_figures table)
+    adds the article's own trade figures as points and its targets as open markers at the target
+    year. ``events`` are (year, label) pairs drawn as annotated vertical lines. With
+    ``soviet_inset`` (and ``start_year`` from 1990), an inset shows the Sino-Soviet years
+    1950-1991: every reporter's US$ figure, and the number of years known only in roubles or
+    other currencies.
     """
     ax = get_axes(ax, "double", 0.42)
     last = end_year
     if trade is not None and len(trade):
-        series = trade[trade["reporter"] == reporter].set_index("year").sort_index()
-        last = last or int(series.index.max())
-        years = pd.RangeIndex(start_year, last + 1)
-        series = series.reindex(years)  # missing years become NaN: the lines show the gap
-        lines = [("total_usd_bn", "Total", OKABE_ITO["black"]),
+        order = [reporter] if isinstance(reporter, str) else list(reporter)
+        series = compute_trade_series(trade, reporter=order, start_year=start_year, end_year=end_year)
+        found = series[series["reporter"] != ""]
+        last = last or (int(found["year"].max()) if len(found) else start_year)
+        series = series[series["year"] <= last]
+        years = series["year"].to_numpy()
+        lines = [("total_usd_bn", f"Total, {TRADE_REPORTERS.get(order[0], order[0])}", OKABE_ITO["black"]),
                  ("china_exports_usd_bn", "Chinese exports to Russia", OKABE_ITO["vermillion"]),
                  ("china_imports_usd_bn", "Chinese imports from Russia", OKABE_ITO["blue"])]
         for column, name, colour in lines:
             ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
-        others = trade[(trade["reporter"] != reporter) & trade["year"].between(start_year, last)]
+        fallback = series[(series["reporter"] != "") & (series["reporter"] != order[0])]
+        if len(fallback):
+            names = ", ".join(TRADE_REPORTERS.get(r, r) for r in order[1:] if r in set(fallback["reporter"]))
+            ax.scatter(fallback["year"], fallback["total_usd_bn"].astype(float), s=14, facecolor="white",
+                       edgecolor=OKABE_ITO["black"], linewidth=0.8, zorder=4,
+                       label=f"Total, {names} (no {TRADE_REPORTERS.get(order[0], order[0])} figure found)")
+        chosen = set(zip(found["year"], found["reporter"], strict=True))
+        not_chosen = [(y, r) not in chosen for y, r in zip(trade["year"], trade["reporter"], strict=True)]
+        others = trade[pd.Series(not_chosen, index=trade.index) & trade["year"].between(start_year, last)]
         if len(others):
             ax.scatter(others["year"].astype(int), others["total_usd_bn"].astype(float), s=10, marker="x",
-                       color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters")
-        if "conversion" in series:
-            converted = series["conversion"].fillna("").astype(str).str.len() > 0
-            ax.scatter(years[converted.to_numpy()], series.loc[converted, "total_usd_bn"].astype(float), s=40,
+                       color="0.45", linewidth=0.6, zorder=3, label="Total, other reporters and figures")
+        converted = series[series["converted"]]
+        if len(converted):
+            ax.scatter(converted["year"], converted["total_usd_bn"].astype(float), s=40,
                        facecolor="none", edgecolor=OKABE_ITO["black"], linewidth=0.8, zorder=4,
                        label="Converted from another currency (rate in the data)")
-        balance = series["china_imports_usd_bn"].astype(float) - series["china_exports_usd_bn"].astype(float)
-        ax.bar(years, balance, color=OKABE_ITO["bluish_green"], alpha=0.6, width=0.7,
-               label="Russia's balance with China")
+        ax.bar(years, series["russia_balance_usd_bn"].astype(float), color=OKABE_ITO["bluish_green"], alpha=0.6,
+               width=0.7, label="Russia's balance with China")
         ax.axhline(0, color="0.3", linewidth=0.5)
     if reported is not None and len(reported):
         r = reported[(reported["quantity"] == "China-Russia trade") & reported["year"].notna()]

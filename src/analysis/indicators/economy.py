@@ -1,15 +1,18 @@
-"""Economic asymmetry: the trade balance, trade dependence and the GDP ratio."""
+"""Trade and economic asymmetry: one trade series by reporter preference, the trade balance,
+trade dependence and the GDP ratio."""
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from analysis.codes import CHINA_SIDE_REPORTERS, TRADE_REPORTERS
 from analysis.indicators.common import quoted, require_columns, safe_divide
 
-__all__ = ["compute_economic_asymmetry", "prepare_economic_inputs"]
+__all__ = ["compute_economic_asymmetry", "compute_trade_series", "prepare_economic_inputs"]
 
 
 TRADE_COLUMNS = ("year", "reporter", "total_usd_bn", "china_exports_usd_bn", "china_imports_usd_bn")
@@ -38,8 +41,85 @@ def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=DEPRECATED_COLUMNS)
 
 
+# Columns of the trade table carried into the series when present.
+TRADE_DETAIL_COLUMNS = ("qualifier", "status", "unit", "value_as_published", "conversion", "source_url")
+
+
+def compute_trade_series(trade: pd.DataFrame, *, reporter: str | Sequence[str] = CHINA_SIDE_REPORTERS,
+                         start_year: int | None = None, end_year: int | None = None) -> pd.DataFrame:
+    """One trade figure per year, from the first reporter in order of preference that has it.
+
+    Parameters
+    ----------
+    trade : DataFrame
+        Columns ``year``, ``reporter``, ``total_usd_bn``, ``china_exports_usd_bn``,
+        ``china_imports_usd_bn`` (US$ billion); optionally the detail columns of ``trade.csv``
+        (``qualifier``, ``status``, ``unit``, ``value_as_published``, ``conversion``,
+        ``source_url``), which are carried along. One row per year and reporter. Not modified.
+    reporter : str or sequence of str
+        The reporters to use, in order of preference (default: China's customs, then a Chinese
+        government figure where no customs release was found). A year takes the whole row of the
+        first reporter that has a total or both flows: a total is never combined with another
+        reporter's exports or imports.
+    start_year, end_year : int, optional
+        The years to cover (default: the first and last year any of the reporters has).
+
+    Returns
+    -------
+    DataFrame
+        One row per year from ``start_year`` to ``end_year``, every year present: ``year``
+        (int64), ``reporter`` (empty where no reporter has the year: the gap is explicit),
+        ``total_usd_bn`` (exports + imports where only the flows are given),
+        ``china_exports_usd_bn``, ``china_imports_usd_bn``, ``russia_balance_usd_bn`` (China's
+        imports − exports: Russia's balance with China, NaN unless both flows are known),
+        ``converted`` (True where ``conversion`` says the US$ value was converted from another
+        currency) and the detail columns present in ``trade``.
+    """
+    func = "compute_trade_series"
+    require_columns(trade, TRADE_COLUMNS, name="trade", func=func)
+    order = [reporter] if isinstance(reporter, str) else list(reporter)
+    if not order:
+        raise ValueError(f"{func}: reporter is empty; pass one reporter or several in order of preference")
+    known = list(pd.unique(trade["reporter"].dropna()))
+    unknown = [r for r in order if r not in known and r not in TRADE_REPORTERS]  # a known code may be absent
+    if unknown:
+        raise ValueError(f"{func}: unknown reporter(s) {quoted(unknown)}; trade has {quoted(known)}")
+    if trade["year"].isna().any():
+        raise ValueError(f"{func}: trade has missing year values")
+    details = [c for c in TRADE_DETAIL_COLUMNS if c in trade.columns]
+    rows = trade.loc[trade["reporter"].isin(order).fillna(False).to_numpy(dtype=bool),
+                     [*TRADE_COLUMNS, *details]].copy()
+    rows["year"] = rows["year"].astype(np.int64)
+    _check_unique_years(rows, ["year", "reporter"], name="trade", func=func,
+                        hint="give one row per year and reporter")
+    exports, imports = rows["china_exports_usd_bn"].astype(float), rows["china_imports_usd_bn"].astype(float)
+    rows["total_usd_bn"] = rows["total_usd_bn"].astype(float).fillna(exports + imports)
+    rows = rows[rows["total_usd_bn"].notna()]
+    rows["rank"] = rows["reporter"].astype(str).map({r: i for i, r in enumerate(order)})
+    chosen = rows.sort_values(["year", "rank"], kind="stable").drop_duplicates("year").set_index("year")
+    first = start_year if start_year is not None else (int(chosen.index.min()) if len(chosen) else None)
+    last = end_year if end_year is not None else (int(chosen.index.max()) if len(chosen) else None)
+    years = pd.RangeIndex(first, last + 1, name="year") if first is not None and last is not None else \
+        pd.RangeIndex(0, 0, name="year")
+    series = chosen.reindex(years)
+    exports, imports = series["china_exports_usd_bn"].astype(float), series["china_imports_usd_bn"].astype(float)
+    conversion = series["conversion"].astype(object) if "conversion" in series else pd.Series("", index=years)
+    result = pd.DataFrame({
+        "year": years.to_numpy(dtype=np.int64),
+        "reporter": series["reporter"].astype(object).where(series["reporter"].notna(), "").to_numpy(dtype=object),
+        "total_usd_bn": series["total_usd_bn"].astype(float).to_numpy(),
+        "china_exports_usd_bn": exports.to_numpy(),
+        "china_imports_usd_bn": imports.to_numpy(),
+        "russia_balance_usd_bn": (imports - exports).to_numpy(),
+        "converted": (conversion.fillna("").astype(str).str.len() > 0).to_numpy(),
+    })
+    for column in details:
+        result[column] = series[column].to_numpy()
+    return result
+
+
 def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = None, *,
-                               reporter: str | None = None, china_country: str = "CHN",
+                               reporter: str | Sequence[str] | None = None, china_country: str = "CHN",
                                russia_country: str = "RUS") -> pd.DataFrame:
     """Annual China–Russia trade balance and, with GDP data, trade dependence and GDP ratio.
 
@@ -68,7 +148,9 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
         and country. Not modified.
     reporter : str, optional
         Keep only this reporter's rows (required when ``trade`` mixes reporters for a
-        year, e.g. Chinese and Russian customs figures).
+        year, e.g. Chinese and Russian customs figures). A sequence of reporters is an order of
+        preference: each year takes the first that has it (:func:`compute_trade_series`), and
+        the ``reporter`` column says which; years none of them has are left out.
     china_country, russia_country : str
         The ``country`` values of the two sides in ``gdp`` (default ISO codes).
 
@@ -91,7 +173,10 @@ def compute_economic_asymmetry(trade: pd.DataFrame, gdp: pd.DataFrame | None = N
     func = "compute_economic_asymmetry"
     require_columns(trade, TRADE_COLUMNS, name="trade", func=func)
     rows = trade
-    if reporter is not None:
+    if reporter is not None and not isinstance(reporter, str):
+        series = compute_trade_series(trade, reporter=reporter)
+        rows = series.loc[series["reporter"] != "", list(TRADE_COLUMNS)]
+    elif reporter is not None:
         reporters = list(pd.unique(trade["reporter"].dropna()))
         if reporter not in reporters:
             raise ValueError(f"{func}: unknown reporter {reporter!r}; trade has {quoted(reporters)}")

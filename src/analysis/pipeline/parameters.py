@@ -13,7 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.codes import FIGURE_FORMATS, LEVELS, MODES, UNIVERSES
+from analysis.codes import FIGURE_FORMATS, LEVELS, MODES, TRADE_REPORTERS, UNIVERSES
 
 FIRST_YEAR = 1949  # the People's Republic was founded on 1949-10-01
 
@@ -97,6 +97,8 @@ def check_values(values: dict, *, this_year: int | None = None) -> list[str]:
         problems += _check_subset("modes", values["modes"], MODES)
     if "formats" in values:
         problems += _check_subset("formats", values["formats"], FIGURE_FORMATS)
+    if "trade_reporters" in values:
+        problems += _check_subset("trade_reporters", values["trade_reporters"], tuple(TRADE_REPORTERS))
     data_dir = values.get("data_dir")
     if isinstance(data_dir, str) and data_dir and not Path(data_dir).is_dir():
         problems.append(f"parameter 'data_dir': value {describe(data_dir)} — no such directory")
