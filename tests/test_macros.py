@@ -49,6 +49,18 @@ def test_numbers_match_hand_counts_of_the_data():
     customs = [r for r in rows("trade.csv") if r["year"] == "2024" and r["reporter"] == "china_customs"]
     assert values["TradeTwentyTwentyFour"] == f"{float(customs[0]['total_usd_bn']):.1f}"
     assert values["TradeYear"] == "2024"
+    # The China-side series 1992-2025: per year, customs' row if it has a figure, else the Chinese
+    # government's; a figure is a total or both flows.
+    has_figure = {(int(r["year"]), r["reporter"]): r for r in rows("trade.csv")
+                  if r["total_usd_bn"] or (r["china_exports_usd_bn"] and r["china_imports_usd_bn"])}
+    chosen = {y: has_figure.get((y, "china_customs")) or has_figure.get((y, "china_official"))
+              for y in range(1992, 2026)}
+    chosen = {y: r for y, r in chosen.items() if r}
+    assert (values["TradeSeriesFrom"], values["TradeSeriesTo"], values["TradeSeriesSpan"]) == ("1992", "2025", "34")
+    assert values["TradeSeriesYears"] == str(len(chosen))
+    assert values["TradeCustomsYears"] == str(sum(r["reporter"] == "china_customs" for r in chosen.values()))
+    assert values["TradeSplitYears"] == str(sum(bool(r["china_exports_usd_bn"] and r["china_imports_usd_bn"])
+                                                for r in chosen.values()))
     assert values["DatasetVersion"] == json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
     assert values["FirstEngagementYear"] == str(min(int(r["start_date"][:4]) for r in engagements))
 

@@ -86,6 +86,9 @@ def test_numbers_in_the_text_come_from_the_macros(paper, reproduced):
             f"a ratio of {values['RiseXiRecord']}") in text
     assert f"{values['ErrataCount']} in all" in text and f"Dataset version {values['DatasetVersion']}" in text
     assert f"USD {values['TradeTwentyTwentyFour']} billion" in text
+    assert (f"has a figure for {values['TradeSeriesYears']} of the {values['TradeSeriesSpan']} years, "
+            f"{values['TradeCustomsYears']} of them from China's customs") in text
+    assert f"exports and imports are known for {values['TradeSplitYears']} years" in text
     assert "??" not in text                                                  # every reference resolved
     # the tables are the run's booktabs tables: Xi-Putin's row as in pairing_rates.csv
     with open(reproduced / "tables" / "pairing_rates.csv", newline="", encoding="utf-8") as handle:

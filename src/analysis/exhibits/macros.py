@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.codes import MEETING_UNIVERSES, REMOTE_MODES
+from analysis.codes import CHINA_SIDE_REPORTERS, MEETING_UNIVERSES, REMOTE_MODES
 from analysis.exhibits.outputs import record_output, resolve_output_dir, write_atomically
 from analysis.exhibits.tables import latex_escape
 from analysis.indicators.coverage import filter_universes
+from analysis.indicators.economy import compute_trade_series
 from analysis.indicators.filters import filter_engagements
 from analysis.indicators.pairings import compute_pairing_rates
 from analysis.indicators.selection import compute_era_rates, compute_headline_contrasts
@@ -27,6 +28,8 @@ MACROS_NAME = "macros"
 # The pair whose meetings the paper counts (persons.person_id).
 XI, PUTIN = "xi_jinping", "putin_vladimir"
 TRADE_YEAR, TRADE_REPORTER = 2024, "china_customs"
+# The span of the China-side trade series the paper describes (compute_trade_series' default reporters).
+TRADE_SERIES_YEARS = (1992, 2025)
 _NAME = re.compile(r"^[A-Za-z]+$")
 NOT_AVAILABLE = "n/a"
 
@@ -73,6 +76,7 @@ def compute_paper_numbers(study) -> pd.DataFrame:
         ("TradeYear", TRADE_YEAR, "year of the trade value quoted (TradeTwentyTwentyFour)"),
         ("TradeTwentyTwentyFour", trade_value,
          f"China-Russia trade in {TRADE_YEAR}, US$ billion ({TRADE_REPORTER} in trade.csv)"),
+        *_trade_series_numbers(trade),
         *_selection_numbers(study),
     ]
     return pd.DataFrame([(name, str(value), text) for name, value, text in rows],
@@ -118,6 +122,24 @@ def _selection_numbers(study) -> list[tuple[str, object, str]]:
         ("PairingsWithoutMeetings", int((rates["n_engagements"] == 0).sum()),
          "pairings of effective leaders without a single meeting"),
         ("PairingsCounted", len(rates), "pairings of effective leaders in the window"),
+    ]
+
+
+def _trade_series_numbers(trade: pd.DataFrame) -> list[tuple[str, object, str]]:
+    """How complete the China-side trade series is over TRADE_SERIES_YEARS."""
+    first, last = TRADE_SERIES_YEARS
+    series = compute_trade_series(trade, reporter=CHINA_SIDE_REPORTERS, start_year=first, end_year=last)
+    found = series[series["reporter"] != ""]
+    both = found["china_exports_usd_bn"].notna() & found["china_imports_usd_bn"].notna()
+    reporters = " then ".join(CHINA_SIDE_REPORTERS)
+    return [
+        ("TradeSeriesFrom", first, "first year of the China-side trade series described"),
+        ("TradeSeriesTo", last, "last year of the China-side trade series described"),
+        ("TradeSeriesSpan", last - first + 1, "years from TradeSeriesFrom to TradeSeriesTo"),
+        ("TradeSeriesYears", len(found), f"of these, years with a China-side figure ({reporters})"),
+        ("TradeCustomsYears", _count(found["reporter"] == CHINA_SIDE_REPORTERS[0]),
+         f"of these, years from {CHINA_SIDE_REPORTERS[0]}"),
+        ("TradeSplitYears", _count(both), "years of the series with China's exports and imports"),
     ]
 
 
