@@ -305,3 +305,14 @@ def test_day_precision_notes_do_not_describe_inferred_or_disputed_dates(data):
     flagged = set(day.loc[day["notes"].fillna("").str.contains(wording), "engagement_id"])
     assert flagged == ROWS_WHOSE_INFERENCE_IS_NOT_ABOUT_THEIR_DATES
     assert set(day["date_basis"]) == {"stated"}
+
+
+def test_the_2014_to_2015_fall_in_customs_trade(data):
+    # China's customs, worked by hand from the two rows: 2014 US$95.28 bn (TASS); 2015 released in
+    # yuan, 422.7 bn yuan down 27.8 %, converted at 6.2275 yuan per dollar (WDI 2015 average) to
+    # 67.876. In dollars the fall is 67.876 / 95.28 - 1 = -28.76 %, deeper than the yuan fall
+    # because the yuan weakened against the dollar in 2015. TASS's own 64.2 would give -32.6 %.
+    t = data.trade[data.trade["reporter"] == "china_customs"].set_index("year")
+    assert (t.loc[2014, "total_usd_bn"], t.loc[2015, "total_usd_bn"]) == (95.28, 67.876)
+    assert round(t.loc[2015, "total_usd_bn"] / t.loc[2014, "total_usd_bn"] - 1, 4) == -0.2876
+    assert "27,8%" in t.loc[2015, "quote"] and t.loc[2015, "conversion"]
