@@ -97,3 +97,15 @@ def test_bad_arguments_are_refused(engagements):
         bp.plot_engagements_per_year(engagements, hue="country")
     with pytest.raises(ValueError, match="metric"):
         bp.plot_pairing_rates(engagements, pairings=pd.DataFrame(), metric="speed")
+
+
+def test_trade_plot_marks_years_from_the_second_reporter():
+    # 2000 from China's customs; 2001 only from a Chinese official figure: an open circle there.
+    trade = pd.DataFrame({"year": [2000, 2001, 2001], "reporter": ["china_customs", "china_official", "unattributed"],
+                          "total_usd_bn": [8.0, 10.0, 9.0], "china_exports_usd_bn": [np.nan] * 3,
+                          "china_imports_usd_bn": [np.nan] * 3})
+    ax = bp.plot_trade(trade, start_year=2000, end_year=2001)
+    assert list(ax.lines[0].get_ydata()) == [8.0, 10.0]
+    marked = {c.get_label(): c.get_offsets().tolist() for c in ax.collections if isinstance(c, PathCollection)}
+    assert marked == {"Total, Chinese government (no China's customs figure)": [[2001.0, 10.0]],
+                      "Total, other reporters and figures": [[2001.0, 9.0]]}

@@ -59,10 +59,10 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
             ax.plot(years, series[column].astype(float), marker="o", markersize=2.5, color=colour, label=name)
         fallback = series[(series["reporter"] != "") & (series["reporter"] != order[0])]
         if len(fallback):
-            names = ", ".join(TRADE_REPORTERS.get(r, r) for r in order[1:] if r in set(fallback["reporter"]))
+            names = ", ".join(_short(r) for r in order[1:] if r in set(fallback["reporter"]))
             ax.scatter(fallback["year"], fallback["total_usd_bn"].astype(float), s=14, facecolor="white",
                        edgecolor=OKABE_ITO["black"], linewidth=0.8, zorder=4,
-                       label=f"Total, {names} (no {TRADE_REPORTERS.get(order[0], order[0])} figure found)")
+                       label=f"Total, {names} (no {_short(order[0])} figure)")
         chosen = set(zip(found["year"], found["reporter"], strict=True))
         not_chosen = [(y, r) not in chosen for y, r in zip(trade["year"], trade["reporter"], strict=True)]
         others = trade[pd.Series(not_chosen, index=trade.index) & trade["year"].between(start_year, last)]
@@ -99,10 +99,15 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
     return ax
 
 
+def _short(reporter: str) -> str:
+    """A reporter's label without its parenthesis: "China's customs (GAC)" -> "China's customs"."""
+    return TRADE_REPORTERS.get(reporter, reporter).split(" (")[0]
+
+
 def _soviet_inset(ax: Axes, trade: pd.DataFrame) -> Axes:
     """Sino-Soviet trade 1950-1991 in an inset: US$ figures by reporter; other currencies counted."""
     soviet = trade[trade["year"].between(1950, 1991)]
-    inset = ax.inset_axes([0.44, 0.55, 0.22, 0.36])
+    inset = ax.inset_axes([0.49, 0.55, 0.17, 0.36])
     dollars = soviet[soviet["total_usd_bn"].notna()]
     for reporter, marker in (("unattributed", "x"), ("china_customs", "o"), ("china_official", "s")):
         rows = dollars[dollars["reporter"] == reporter]
