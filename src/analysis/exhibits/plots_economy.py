@@ -36,9 +36,9 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
     balance with China (Chinese imports − exports) is drawn as bars; an open marker on the total
     marks a year taken from a reporter after the first, and a ring a value the dataset converted
     from another currency (``conversion``), so neither passes for a published customs dollar
-    figure. Every other figure's total (other reporters, and the second reporter in years the first has) is a cross. ``reported`` (the reported_figures table)
-    adds the article's own trade figures as points and its targets as open markers at the target
-    year. ``events`` are (year, label) pairs drawn as annotated vertical lines. With
+    figure. Every other figure's total (other reporters, and a later reporter in years an earlier
+    one has) is a cross. ``reported`` (the reported_figures table) adds the article's own trade
+    figures as points and its targets as open markers at the target year. ``events`` are (year, label) pairs drawn as annotated vertical lines. With
     ``soviet_inset`` (and ``start_year`` from 1990), an inset shows the Sino-Soviet years
     1950-1991: every reporter's US$ figure, and the number of years known only in roubles or
     other currencies.
@@ -47,10 +47,10 @@ def plot_trade(trade: pd.DataFrame | None, *, reported: pd.DataFrame | None = No
     last = end_year
     if trade is not None and len(trade):
         order = [reporter] if isinstance(reporter, str) else list(reporter)
+        # Without end_year the series ends at the last year one of the reporters has.
         series = compute_trade_series(trade, reporter=order, start_year=start_year, end_year=end_year)
         found = series[series["reporter"] != ""]
-        last = last or (int(found["year"].max()) if len(found) else start_year)
-        series = series[series["year"] <= last]
+        last = last or (int(series["year"].max()) if len(series) else start_year)
         years = series["year"].to_numpy()
         lines = [("total_usd_bn", f"Total, {TRADE_REPORTERS.get(order[0], order[0])}", OKABE_ITO["black"]),
                  ("china_exports_usd_bn", "Chinese exports to Russia", OKABE_ITO["vermillion"]),
