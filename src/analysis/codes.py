@@ -22,6 +22,9 @@ HOST_SIDES: tuple[str, ...] = ("china", "russia", "third_country", "none")
 STATE_SIDE: dict[str, str] = {"PRC": "china", "USSR": "russia", "Russia": "russia"}
 """The side each state of ``offices.state`` belongs to."""
 
+COUNTRY_SIDE: dict[str, str] = {"CHN": "china", "RUS": "russia", "SUN": "russia"}
+"""The side whose territory a country code is (the USSR as SUN); any other country is a third country."""
+
 COUNTERPART: dict[str, str] = {"china": "russia", "russia": "china"}
 """The other side."""
 

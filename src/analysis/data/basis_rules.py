@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from analysis.codes import REMOTE_MODES
+from analysis.codes import COUNTRY_SIDE, REMOTE_MODES
 from analysis.data.problems import Problem
 from analysis.data.tableschema import Table
 
@@ -32,9 +32,6 @@ VISIT_TYPES_BY_BASIS: dict[str, frozenset[str | None]] = {
     "unstated": frozenset({None}),
     "no_visit": frozenset({"none"}),
 }
-
-# Countries where a meeting is on one side's territory (the USSR as SUN).
-HOST_COUNTRIES = frozenset({"CHN", "RUS", "SUN"})
 
 _DATE_BASIS_WORDS = {
     "inferred": "a day that was worked out, not read,",
@@ -79,7 +76,7 @@ def _check_visit_type_basis(table: Table) -> Iterator[Problem]:
         mode, host, country = row.get("mode"), row.get("host_side"), row.get("country")
         # The country decides a third-country meeting; a host_side that contradicts it is reported
         # by check_engagements, not again here.
-        third_country = country not in HOST_COUNTRIES if country else host == "third_country"
+        third_country = country not in COUNTRY_SIDE if country else host == "third_country"
         no_visit = mode in REMOTE_MODES or third_country
         if no_visit and visit_type not in (None, "none"):
             continue  # check_engagements reports a visit type on a remote or third-country row

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from analysis.codes import REMOTE_MODES, STATE_SIDE
+from analysis.codes import COUNTRY_SIDE, REMOTE_MODES, STATE_SIDE
 from analysis.data.basis_rules import check_basis_rules
 from analysis.data.problems import Problem
 from analysis.data.record_rules import check_record_rules
@@ -149,7 +149,7 @@ def check_engagements(tables: dict[str, Table], today: date) -> Iterator[Problem
                 yield Problem(label, line, "country", "",
                               "an in-person engagement needs the country where it took place")
             elif host:
-                expected_host = {"CHN": "china", "RUS": "russia", "SUN": "russia"}.get(country, "third_country")
+                expected_host = COUNTRY_SIDE.get(country, "third_country")
                 if host != expected_host:
                     yield Problem(label, line, "host_side", host,
                                   f"country {country} means host_side {expected_host}")
